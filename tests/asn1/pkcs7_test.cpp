@@ -60,3 +60,26 @@ TEST(Pkcs7, SignerInfoAuthenticatedAttributesAreExplicitTwo) {
 
 }  // namespace
 }  // namespace openset::asn1
+
+#include "openset/asn1/linkage.hpp"
+
+namespace openset::asn1 {
+namespace {
+
+TEST(Linkage, LCarriesT1InFullAndT2AsDetachedDigest) {
+  using PIOILinkRaw = LRaw<"PI-OILink">;
+  PIOILinkRaw l;
+  l.t1 = from_hex("3000").value();
+  l.t2.digest_algorithm = {oid::sha1(), from_hex("0500").value()};
+  l.t2.content_info.content_type = oid::content(oid::ContentType::kOIData);
+  l.t2.digest = Bytes(20, 1);
+  Bytes der = encode(l);
+  auto back = decode<PIOILinkRaw>(der);
+  ASSERT_TRUE(back.ok()) << back.error().to_string();
+  EXPECT_EQ(back->t1, from_hex("3000").value());
+  EXPECT_EQ(type_node<PIOILinkRaw>()->name, "PI-OILink");
+  EXPECT_EQ(type_node<PIOILinkRaw>()->members.size(), 2u);
+}
+
+}  // namespace
+}  // namespace openset::asn1
