@@ -1,0 +1,159 @@
+// RSA PKCS#1 v1.5 signatures for both suites, cross-checked with `openssl dgst` / `pkeyutl`.
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace openset::crypto {
+namespace {
+
+using testing::hex;
+
+struct SuiteKey {
+  const Suite& s;
+  const PrivateKey& key;
+  const PrivateKey& other;
+};
+
+std::vector<SuiteKey> suites() {
+  return {{suite(SuiteId::kSet1), testing::rsa1024(), testing::rsa1024b()},
+          {suite(SuiteId::kModern), testing::rsa2048(), testing::rsa2048b()}};
+}
+
+const Bytes& message() {
+  static const Bytes m = to_bytes("PIHead || OIData: the dual signature covers both halves");
+  return m;
+}
+
+TEST(Signature, SignsAndVerifiesInBothSuites) {
+  for (const SuiteKey& sk : suites()) {
+    auto sig = sign(sk.key, sk.s.digest, message());
+    ASSERT_TRUE(sig.ok()) << sig.error().to_string();
+    EXPECT_EQ(sig->size(), sk.key.size_bytes()) << sk.s.name;
+    auto ok = verify(sk.key.public_key(), sk.s.digest, message(), *sig);
+    EXPECT_TRUE(ok.ok()) << sk.s.name << ": " << ok.error().to_string();
+  }
+}
+
+TEST(Signature, FlippedBitInDataIsASignatureError) {
+  for (const SuiteKey& sk : suites()) {
+    const Bytes sig = sign(sk.key, sk.s.digest, message()).value();
+    for (std::size_t bit = 0; bit < message().size() * 8; bit += 13) {
+      Bytes m = message();
+      m[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+      auto r = verify(sk.key.public_key(), sk.s.digest, m, sig);
+      ASSERT_FALSE(r.ok()) << sk.s.name << " bit " << bit;
+      EXPECT_EQ(r.error().code, Errc::kSignature);
+    }
+  }
+}
+
+TEST(Signature, FlippedBitInSignatureIsASignatureError) {
+  for (const SuiteKey& sk : suites()) {
+    const Bytes sig = sign(sk.key, sk.s.digest, message()).value();
+    const PublicKey pub = sk.key.public_key();
+    for (std::size_t bit = 0; bit < sig.size() * 8; bit += 7) {
+      Bytes bad = sig;
+      bad[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+      auto r = verify(pub, sk.s.digest, message(), bad);
+      ASSERT_FALSE(r.ok()) << sk.s.name << " bit " << bit;
+      EXPECT_EQ(r.error().code, Errc::kSignature);
+    }
+  }
+}
+
+TEST(Signature, WrongKeyIsASignatureError) {
+  for (const SuiteKey& sk : suites()) {
+    const Bytes sig = sign(sk.key, sk.s.digest, message()).value();
+    auto r = verify(sk.other.public_key(), sk.s.digest, message(), sig);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::kSignature);
+    EXPECT_EQ(r.error().message, "signature does not verify");
+  }
+}
+
+TEST(Signature, WrongDigestAlgorithmIsASignatureError) {
+  const Bytes sig = sign(testing::rsa2048(), DigestAlg::kSha256, message()).value();
+  auto r = verify(testing::rsa2048().public_key(), DigestAlg::kSha1, message(), sig);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kSignature);
+}
+
+TEST(Signature, TruncatedOrEmptySignatureIsASignatureError) {
+  const Bytes sig = sign(testing::rsa1024(), DigestAlg::kSha1, message()).value();
+  const PublicKey pub = testing::rsa1024().public_key();
+  EXPECT_EQ(verify(pub, DigestAlg::kSha1, message(), ByteView(sig).first(127)).error().code,
+            Errc::kSignature);
+  EXPECT_EQ(verify(pub, DigestAlg::kSha1, message(), {}).error().code, Errc::kSignature);
+}
+
+TEST(Signature, IsDeterministicAndEqualsSigningTheDigest) {
+  // PKCS#1 v1.5 is deterministic, so sign(data) must equal sign_digest(H(data)).
+  for (const SuiteKey& sk : suites()) {
+    const Bytes a = sign(sk.key, sk.s.digest, message()).value();
+    const Bytes b = sign(sk.key, sk.s.digest, message()).value();
+    const Bytes d = digest(sk.s.digest, message()).value();
+    auto c = sign_digest(sk.key, sk.s.digest, d);
+    ASSERT_TRUE(c.ok()) << c.error().to_string();
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(a, *c) << sk.s.name;
+    EXPECT_TRUE(verify_digest(sk.key.public_key(), sk.s.digest, d, a).ok());
+  }
+}
+
+TEST(Signature, VerifyDigestRejectsOtherDigestAndWrongLength) {
+  const PrivateKey& key = testing::rsa1024();
+  const Bytes d = digest(DigestAlg::kSha1, message()).value();
+  const Bytes sig = sign_digest(key, DigestAlg::kSha1, d).value();
+  Bytes other = d;
+  other[0] ^= 0x80;
+  EXPECT_EQ(verify_digest(key.public_key(), DigestAlg::kSha1, other, sig).error().code,
+            Errc::kSignature);
+  EXPECT_EQ(verify_digest(key.public_key(), DigestAlg::kSha1, ByteView(d).first(19), sig).error().code,
+            Errc::kSignature);
+  auto bad = sign_digest(key, DigestAlg::kSha256, d);  // 20 bytes is not a SHA-256 digest
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, Errc::kInvalidArgument);
+}
+
+TEST(Signature, EmptyKeysAreRefused) {
+  EXPECT_EQ(sign(PrivateKey{}, DigestAlg::kSha1, message()).error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(verify(PublicKey{}, DigestAlg::kSha1, message(), Bytes(128, 0)).error().code,
+            Errc::kInvalidArgument);
+}
+
+TEST(Signature, OpensslDgstVerifiesOurSignaturesAndWeVerifyTheirs) {
+  OPENSET_REQUIRE_OPENSSL_CLI();
+  testing::TempDir dir;
+  testing::write_file(dir.file("data"), message());
+  for (const SuiteKey& sk : suites()) {
+    const char* md = sk.s.digest == DigestAlg::kSha1 ? "-sha1" : "-sha256";
+    testing::write_file(dir.file("pub.der"), sk.key.public_key().spki_der());
+    testing::write_file(dir.file("key.der"), sk.key.pkcs8_der().view());
+
+    // Ours -> openssl dgst -verify.
+    testing::write_file(dir.file("sig"), sign(sk.key, sk.s.digest, message()).value());
+    auto v = testing::run(std::string("openssl dgst ") + md + " -keyform DER -verify " +
+                          dir.q("pub.der") + " -signature " + dir.q("sig") + " " + dir.q("data"));
+    EXPECT_EQ(v.exit_code, 0) << sk.s.name << ": " << v.output;
+    EXPECT_NE(v.output.find("Verified OK"), std::string::npos) << v.output;
+
+    // A tampered signature must fail there too (the check is real).
+    Bytes bad = sign(sk.key, sk.s.digest, message()).value();
+    bad[10] ^= 1;
+    testing::write_file(dir.file("bad"), bad);
+    auto nv = testing::run(std::string("openssl dgst ") + md + " -keyform DER -verify " +
+                           dir.q("pub.der") + " -signature " + dir.q("bad") + " " + dir.q("data"));
+    EXPECT_NE(nv.exit_code, 0) << nv.output;
+
+    // openssl dgst -sign -> ours.
+    auto s = testing::run(std::string("openssl dgst ") + md + " -keyform DER -sign " +
+                          dir.q("key.der") + " -out " + dir.q("theirs") + " " + dir.q("data"));
+    ASSERT_EQ(s.exit_code, 0) << s.output;
+    const Bytes theirs = testing::read_file(dir.file("theirs"));
+    EXPECT_TRUE(verify(sk.key.public_key(), sk.s.digest, message(), theirs).ok()) << sk.s.name;
+    EXPECT_EQ(theirs, sign(sk.key, sk.s.digest, message()).value()) << "PKCS#1 v1.5 is deterministic";
+  }
+}
+
+}  // namespace
+}  // namespace openset::crypto
