@@ -8,6 +8,7 @@
 #include "openset/crypto/key_transport.hpp"
 #include "openset/crypto/keys.hpp"
 #include "openset/crypto/signature.hpp"
+#include "openset/crypto/x509.hpp"
 
 namespace openset::crypto {
 
