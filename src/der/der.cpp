@@ -52,17 +52,24 @@ bool is_string_tag(const Tag& t) {
 }
 
 std::string Tag::to_string() const {
+  // Built by appending: GCC 12 at -O3 reports a false -Wrestrict for `"[" + std::string&&`
+  // (GCC bug 105651), which breaks -Werror release builds.
+  std::string s;
   switch (cls) {
     case TagClass::kUniversal: {
       auto n = universal_name(number);
       if (!n.empty()) return std::string(n);
-      return "[UNIVERSAL " + std::to_string(number) + "]";
+      s = "[UNIVERSAL ";
+      break;
     }
-    case TagClass::kApplication: return "[APPLICATION " + std::to_string(number) + "]";
-    case TagClass::kContext: return "[" + std::to_string(number) + "]";
-    case TagClass::kPrivate: return "[PRIVATE " + std::to_string(number) + "]";
+    case TagClass::kApplication: s = "[APPLICATION "; break;
+    case TagClass::kContext: s = "["; break;
+    case TagClass::kPrivate: s = "[PRIVATE "; break;
+    default: return "[?]";
   }
-  return "[?]";
+  s += std::to_string(number);
+  s += ']';
+  return s;
 }
 
 void append_tag(Bytes& out, const Tag& tag) {
@@ -147,6 +154,11 @@ Oid Oid::from_arcs(std::initializer_list<std::uint64_t> arcs) {
   return o;
 }
 
+namespace {
+// The largest arc from_der_content accepts (nine base-128 octets).
+constexpr std::uint64_t kMaxOidArc = static_cast<std::uint64_t>(INT64_MAX);
+}  // namespace
+
 Result<Oid> Oid::parse(std::string_view dotted) {
   std::vector<std::uint64_t> arcs;
   std::uint64_t cur = 0;
@@ -161,12 +173,17 @@ Result<Oid> Oid::parse(std::string_view dotted) {
     }
     char c = dotted[i];
     if (c < '0' || c > '9') return err(Errc::kInvalidArgument, "OID text has a non-digit", i);
-    if (cur > (UINT64_MAX - 9) / 10 / 128) return err(Errc::kLimit, "OID arc too large", i);
-    cur = cur * 10 + static_cast<std::uint64_t>(c - '0');
+    // Arcs up to 63 bits: exactly what from_der_content accepts, so that
+    // parse(o.to_string()) == o for every decoded OID.
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (cur > (kMaxOidArc - d) / 10) return err(Errc::kLimit, "OID arc exceeds 63 bits", i);
+    cur = cur * 10 + d;
     have_digit = true;
   }
   if (arcs.size() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39))
     return err(Errc::kInvalidArgument, "OID must start with 0.x, 1.x (x<40) or 2.x", 0);
+  if (arcs[1] > kMaxOidArc - arcs[0] * 40)
+    return err(Errc::kLimit, "OID first subidentifier exceeds 63 bits", 0);
   Oid o;
   // Reuse from_arcs's encoder through an explicit loop (initializer_list needs literals).
   auto put = [&](std::uint64_t x) {
