@@ -53,6 +53,7 @@ namespace openset::asn1 {
 enum class Kind : std::uint8_t {
   kBoolean, kInteger, kEnumerated, kBitString, kOctetString, kNull, kOid, kString, kTime,
   kSequence, kSequenceOf, kSetOf, kChoice, kAny, kExplicit,
+  kReal,  // REAL (SetPayMsgs FloatingPoint); spec in real.hpp
 };
 
 struct NamedNumber {
