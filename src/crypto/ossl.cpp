@@ -109,18 +109,29 @@ const char* cipher_name(CipherAlg alg) noexcept {
   return "AES-256-CBC";
 }
 
+// Fetching by name walks OpenSSL's method store on every call; algorithms are fetched once
+// per process and handed out as new references (EVP_MD_up_ref), which costs a counter
+// increment. (This was the main overhead of seal::verify_S over raw EVP_DigestVerify.)
 Result<MdPtr> fetch_md(DigestAlg alg) {
   OPENSET_CHECK(ensure_providers());
-  MdPtr md(EVP_MD_fetch(nullptr, md_name(alg), nullptr));
-  if (!md) return failure(Errc::kCrypto, std::string("cannot fetch digest ") + md_name(alg));
-  return md;
+  static EVP_MD* const cached[2] = {EVP_MD_fetch(nullptr, md_name(DigestAlg::kSha1), nullptr),
+                                    EVP_MD_fetch(nullptr, md_name(DigestAlg::kSha256), nullptr)};
+  EVP_MD* md = cached[alg == DigestAlg::kSha1 ? 0 : 1];
+  if (md == nullptr || EVP_MD_up_ref(md) != 1)
+    return failure(Errc::kCrypto, std::string("cannot fetch digest ") + md_name(alg));
+  return MdPtr(md);
 }
 
 Result<CipherPtr> fetch_cipher(CipherAlg alg) {
   OPENSET_CHECK(ensure_providers(alg == CipherAlg::kDesCbc));
-  CipherPtr c(EVP_CIPHER_fetch(nullptr, cipher_name(alg), nullptr));
-  if (!c) return failure(Errc::kUnsupported, std::string("cannot fetch cipher ") + cipher_name(alg));
-  return c;
+  if (alg == CipherAlg::kAes256Cbc) {
+    static EVP_CIPHER* const aes = EVP_CIPHER_fetch(nullptr, cipher_name(alg), nullptr);
+    if (aes != nullptr && EVP_CIPHER_up_ref(aes) == 1) return CipherPtr(aes);
+  } else {
+    static EVP_CIPHER* const des = EVP_CIPHER_fetch(nullptr, cipher_name(alg), nullptr);
+    if (des != nullptr && EVP_CIPHER_up_ref(des) == 1) return CipherPtr(des);
+  }
+  return failure(Errc::kUnsupported, std::string("cannot fetch cipher ") + cipher_name(alg));
 }
 
 Result<int> to_int(std::size_t n, std::string_view what) {

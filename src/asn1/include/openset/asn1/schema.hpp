@@ -314,7 +314,10 @@ struct SeqOf {
       typename S::value_type e{};
       if (auto s = elem.decode(in, e); !s.ok()) {
         Error er = std::move(s).error();
-        er.prefix("[" + std::to_string(v.size()) + "]");
+        std::string where = "[";  // appended, not `"[" + ...`: GCC 12 -Wrestrict false positive
+        where += std::to_string(v.size());
+        where += ']';
+        er.prefix(where);
         return er;
       }
       v.push_back(std::move(e));
