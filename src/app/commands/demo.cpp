@@ -26,6 +26,7 @@
 #include "openset/app/commands.hpp"
 #include "openset/asn1/oids.hpp"
 #include "openset/asn1/set_message.hpp"
+#include "openset/asn1/set_message_wrapper.hpp"
 #include "openset/asn1/set_paymsgs.hpp"
 #include "openset/crypto/crypto.hpp"
 #include "openset/seal/seal.hpp"
@@ -94,20 +95,30 @@ bool contains(ByteView hay, std::string_view needle) {
   return std::search(hay.begin(), hay.end(), n.begin(), n.end()) != hay.end();
 }
 
-// Walks PReq ::= CHOICE { pReqDualSigned [0] EXPLICIT PReqDualSigned, ... } to the exact bytes
-// the merchant received: piDualSigned, OIData (t1 of OIDualSigned) and DD{PIData} (t2).
+// Walks MessageWrapper { messageHeader, message [0] EXPLICIT Message } and
+// PReq ::= CHOICE { pReqDualSigned [0] EXPLICIT PReqDualSigned, ... } to the exact bytes the
+// merchant received: the header, piDualSigned, OIData (t1 of OIDualSigned) and DD{PIData} (t2).
 struct MerchantView {
+  ByteView header;
   ByteView pi_dual_signed;
   ByteView pi_signature;
   ByteView oi_data;
   ByteView h_pi_data;
 };
-Result<MerchantView> split_preq(ByteView preq) {
-  der::Reader r(preq);
+Result<MerchantView> split_preq(ByteView wrapper) {
+  der::Reader outer(wrapper);
+  OPENSET_TRY(der::Reader mw, outer.enter_sequence());
+  OPENSET_CHECK(outer.expect_end());
+  OPENSET_TRY(der::Element header, mw.read_element(der::tags::kSequence));
+  // message [0] EXPLICIT Message; Message CHOICE: purchaseRequest [2] EXPLICIT PReq
+  // (SetMessage, notes §1.1 and §1.6).
+  OPENSET_TRY(der::Reader message, mw.enter(der::context(0, true)));
+  OPENSET_TRY(der::Reader r, message.enter(der::context(asn1::Message::kPurchaseRequest, true)));
   OPENSET_TRY(der::Reader choice, r.enter(der::context(0, true)));
   OPENSET_CHECK(r.expect_end());
   OPENSET_TRY(der::Reader dual, choice.enter_sequence());
   MerchantView v;
+  v.header = header.tlv;
   OPENSET_TRY(der::Element pi, dual.read_element(der::tags::kSequence));
   v.pi_dual_signed = pi.tlv;
   OPENSET_TRY(der::Reader pi_in, dual.open(pi));
@@ -223,7 +234,15 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
   OPENSET_TRY(asn1::OIDualSigned oi_ds, asn1::decode<asn1::OIDualSigned>(dual.oi_dual_signed));
   asn1::PReq preq;
   preq.value.emplace<0>(asn1::PReqDualSigned{std::move(pi_ds), std::move(oi_ds)});
-  Bytes preq_der = asn1::encode(preq);
+  // Every SET message travels in a MessageWrapper (SetMessage, notes §1.1-1.3).
+  asn1::MessageWrapper wrapper;
+  wrapper.message_header.date = der::Time::from_unix(std::time(nullptr));
+  wrapper.message_header.message_ids =
+      asn1::MessageIDs{trans_ids.lid_c, trans_ids.lid_m, trans_ids.xid};
+  wrapper.message_header.rrpid = oi.rrpid;
+  wrapper.message_header.sw_ident = "OpenSET wallet 0.1.0";
+  wrapper.message.value.emplace<asn1::Message::kPurchaseRequest>(std::move(preq));
+  Bytes preq_der = asn1::encode(wrapper);
   OPENSET_CHECK(write_file(dir / "PReq.der", preq_der));
   OPENSET_CHECK(write_file(dir / "PIDualSigned.der", dual.pi_dual_signed));
   OPENSET_CHECK(write_file(dir / "PISignature.der", asn1::encode(dual.pi_signature)));
@@ -234,7 +253,7 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
                           "the RSA block ({} octets)",
                           crypto::to_string(suite.cipher),
                           dual.ex_pi_data.recipient_infos.at(0).encrypted_key.size()));
-  step.detail(fmt::format("PReq: {} octets -> PReq.der", preq_der.size()));
+  step.detail(fmt::format("MessageWrapper{{PReq}}: {} octets -> PReq.der", preq_der.size()));
 
   // 4. The merchant ------------------------------------------------------------------------------
   step("The merchant checks its half without the card number");
@@ -249,6 +268,11 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
   step.detail("dual signature verifies over DD(OIData received) + DD(PIData) from OIDualSigned");
   // The merchant recomputes HOD from its own OD and amount and the salt in OIData (§3.8).
   OPENSET_TRY(asn1::OIData m_oi, asn1::decode<asn1::OIData>(mv.oi_data));
+  OPENSET_TRY(asn1::MessageHeader m_header, asn1::decode<asn1::MessageHeader>(mv.header));
+  if (!m_header.message_ids || m_header.message_ids->x_id != m_oi.trans_ids.xid ||
+      m_header.rrpid != m_oi.rrpid)
+    return Error(Errc::kConstraint, "MessageHeader identifiers do not match OIData");
+  step.detail("MessageHeader's XID and RRPID match OIData's");
   asn1::HODInput m_hod_input{od, amount, m_oi.od_salt, std::nullopt, std::nullopt};
   OPENSET_TRY(seal::DigestCheck hod_ok,
               seal::check_DD(m_oi.hod, asn1::oid::content(ContentType::kHODInput),
