@@ -56,8 +56,11 @@ Result<Bytes> issue_certificate(const PublicKey& subject, const CertificateTempl
   if (!cert) return ossl::failure(Errc::kCrypto, "X509_new");
   X509_set_version(cert.get(), 2);  // v3
 
-  Bytes serial = random_bytes(16);
-  serial[0] = static_cast<std::uint8_t>((serial[0] & 0x7f) | 0x01);  // positive, 16 octets
+  Bytes serial = tmpl.serial;
+  if (serial.empty()) {
+    serial = random_bytes(16);
+    serial[0] = static_cast<std::uint8_t>((serial[0] & 0x7f) | 0x01);  // 16 octets, positive
+  }
   ossl::BnPtr bn(BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr));
   IntPtr sn(bn ? BN_to_ASN1_INTEGER(bn.get(), nullptr) : nullptr);
   if (!sn || X509_set_serialNumber(cert.get(), sn.get()) != 1)

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "openset/crypto/digest.hpp"
+#include "openset/crypto/x509.hpp"
 #include "openset/der/der.hpp"
 #include "openset/test/tools.hpp"
 
@@ -31,7 +32,6 @@ template <class T, void (*F)(T*)>
 struct Deleter {
   void operator()(T* p) const { F(p); }
 };
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
 std::filesystem::path key_cache_dir() {
@@ -67,41 +67,20 @@ crypto::PrivateKey load_or_generate(const crypto::Suite& suite, std::string_view
 }
 
 Bytes make_certificate(const crypto::Suite& suite, std::string_view cn, const crypto::PrivateKey& key) {
-  X509Ptr x(X509_new());
-  if (!x) die("X509_new");
-  X509_set_version(x.get(), 2);
-  // Deterministic positive serial from (suite, cn).
+  // Self-signed, with a serial derived from (suite, cn) so that every test process makes the
+  // same certificate for the same cached key (PEM files are shared between processes).
+  crypto::CertificateTemplate t;
+  t.common_name = std::string(cn);
+  t.organization = "OpenSET test";
+  t.not_before_unix = 0;
+  t.validity_days = 3650;
   std::string label = std::string(suite.name) + "/" + std::string(cn);
-  Bytes h = crypto::digest(crypto::DigestAlg::kSha256, as_bytes(label)).value();
-  h.resize(9);
-  h[0] = 0x01;  // positive, no leading zero
-  BIGNUM* bn = BN_bin2bn(h.data(), static_cast<int>(h.size()), nullptr);
-  ASN1_INTEGER* serial = BN_to_ASN1_INTEGER(bn, nullptr);
-  X509_set_serialNumber(x.get(), serial);
-  ASN1_INTEGER_free(serial);
-  BN_free(bn);
-
-  X509_NAME* name = X509_get_subject_name(x.get());
-  auto add = [&](const char* field, std::string_view value) {
-    X509_NAME_add_entry_by_txt(name, field, MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>(value.data()),
-                               static_cast<int>(value.size()), -1, 0);
-  };
-  add("C", "US");
-  add("O", "OpenSET test");
-  add("CN", cn);
-  X509_set_issuer_name(x.get(), name);
-  X509_gmtime_adj(X509_getm_notBefore(x.get()), -24 * 3600L);
-  X509_gmtime_adj(X509_getm_notAfter(x.get()), 10L * 365 * 24 * 3600);
-  if (X509_set_pubkey(x.get(), key.get()) != 1) die("X509_set_pubkey");
-  const EVP_MD* md = suite.digest == crypto::DigestAlg::kSha1 ? EVP_sha1() : EVP_sha256();
-  if (X509_sign(x.get(), key.get(), md) <= 0) die("X509_sign");
-  unsigned char* der = nullptr;
-  int n = i2d_X509(x.get(), &der);
-  if (n <= 0) die("i2d_X509");
-  Bytes out(der, der + n);
-  OPENSSL_free(der);
-  return out;
+  t.serial = crypto::digest(crypto::DigestAlg::kSha256, as_bytes(label)).value();
+  t.serial.resize(9);
+  t.serial[0] = 0x01;  // positive, no leading zero
+  auto cert = crypto::issue_certificate(key.public_key(), t, key, {}, suite);
+  if (!cert.ok()) die("issue_certificate: " + cert.error().to_string());
+  return std::move(cert).value();
 }
 
 std::filesystem::path pem_path(const Party& p, std::string_view ext) {
@@ -112,14 +91,8 @@ std::filesystem::path pem_path(const Party& p, std::string_view ext) {
 }  // namespace
 
 Result<asn1::IssuerAndSerialNumber> issuer_and_serial(ByteView certificate_der) {
-  der::Reader r(certificate_der);
-  OPENSET_TRY(der::Reader cert, r.enter_sequence());
-  OPENSET_TRY(der::Reader tbs, cert.enter_sequence());
-  if (tbs.peek_is(der::context(0, true))) OPENSET_CHECK(tbs.read_any());  // version
-  OPENSET_TRY(ByteView serial, tbs.read_integer_bytes());
-  OPENSET_CHECK(tbs.read_element(der::tags::kSequence));  // signature
-  OPENSET_TRY(der::Element issuer, tbs.read_element(der::tags::kSequence));
-  return asn1::IssuerAndSerialNumber{to_bytes(issuer.tlv), to_bytes(serial)};
+  OPENSET_TRY(crypto::CertificateId id, crypto::certificate_id(certificate_der));
+  return asn1::IssuerAndSerialNumber{std::move(id.issuer), std::move(id.serial)};
 }
 
 std::filesystem::path Party::key_pem() const {
@@ -142,14 +115,7 @@ std::filesystem::path Party::cert_pem() const {
   std::lock_guard<std::mutex> lock(m);
   const auto path = pem_path(*this, ".crt.pem");
   if (!std::filesystem::exists(path)) {
-    const unsigned char* p = certificate.data();
-    X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(certificate.size())));
-    if (!x) die("d2i_X509");
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (PEM_write_bio_X509(bio.get(), x.get()) != 1) die("PEM_write_bio_X509");
-    char* data = nullptr;
-    long n = BIO_get_mem_data(bio.get(), &data);
-    write_file(path, ByteView(reinterpret_cast<const std::uint8_t*>(data), static_cast<std::size_t>(n)));
+    write_file(path, as_bytes(crypto::to_pem(certificate, "CERTIFICATE")));
   }
   return path;
 }

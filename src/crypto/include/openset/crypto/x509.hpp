@@ -27,11 +27,12 @@ struct CertificateTemplate {
   KeyRole role = KeyRole::kSignature;
   std::int64_t not_before_unix = 0;  // 0: now
   std::int64_t validity_days = 365;
+  Bytes serial = {};  // big-endian magnitude; empty: 16 random octets
 };
 
 // Issues a certificate for `subject` signed by `issuer_key` with the suite's certificate
 // signature algorithm. `issuer_certificate` empty: self-signed (issuer name = subject name).
-// The serial number is 16 random octets (positive).
+// The serial number is tmpl.serial, or 16 random octets (positive) when that is empty.
 Result<Bytes> issue_certificate(const PublicKey& subject, const CertificateTemplate& tmpl,
                                 const PrivateKey& issuer_key, ByteView issuer_certificate,
                                 const Suite& suite);
