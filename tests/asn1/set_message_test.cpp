@@ -5,6 +5,7 @@
 // encoder ran; the breakdown is in the comment above it. A change that alters any of these
 // bytes changes SET's wire format.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -158,7 +159,8 @@ TEST(SetPinned, MessageHeader) {
 
 std::string openssl_asn1parse(const Bytes& der) {
   if (std::system("openssl version > /dev/null 2>&1") != 0) return {};
-  std::string path = ::testing::TempDir() + "openset_asn1parse.der";
+  // One file per process: CTest runs tests of this binary in parallel processes.
+  std::string path = ::testing::TempDir() + "openset_asn1parse_" + std::to_string(::getpid()) + ".der";
   {
     std::ofstream f(path, std::ios::binary);
     f.write(reinterpret_cast<const char*>(der.data()), static_cast<std::streamsize>(der.size()));
