@@ -5,6 +5,7 @@
 #include "openset/asn1/linkage.hpp"
 #include "openset/asn1/oids.hpp"
 #include "openset/asn1/pkcs7.hpp"
+#include "openset/asn1/set_certificate.hpp"
 #include "openset/asn1/set_certmsgs.hpp"
 #include "openset/asn1/set_message.hpp"
 #include "openset/asn1/set_message_wrapper.hpp"
@@ -109,6 +110,14 @@ const Registry& registry() {
         entry<PCertResTBS>(), entry<PCertResItem>(), entry<BatchAdminReqData>(),
         entry<BatchAdminResData>(), entry<ReturnTransactionDetail>(), entry<TransDetails>(),
         entry<TransactionDetail>(), entry<SettlementInfo>(),
+        // SetCertificate / SetCRL / SetCertificateExtensions (set_certificate.hpp)
+        entry<Certificate>(), entry<UnsignedCertificate>(), entry<CRL>(),
+        entry<UnsignedCertificateRevocationList>(), entry<BrandCRLIdentifier>(),
+        entry<UnsignedBrandCRLIdentifier>(), entry<Name>(), entry<Validity>(),
+        entry<SubjectPublicKeyInfo>(), entry<Extension>(), entry<CRLEntry>(),
+        entry<CRLIdentifier>(), entry<MerchantDataSyntax>(), entry<TunnelingSyntax>(),
+        entry<AuthorityKeyIdentifier>(), entry<BasicConstraintsSyntax>(),
+        entry<PrivateKeyUsagePeriod>(), entry<PolicyInformation>(), entry<RootKeyThumb>(),
         // SetPKCS7Plus / SetAttribute
         entry<HMACPanData>(), entry<ContentInfo>(), entry<SignedData>(), entry<SignerInfo>(),
         entry<EnvelopedData>(), entry<RecipientInfo>(), entry<EncryptedContentInfo>(),
@@ -232,7 +241,8 @@ const std::vector<const RegisteredType*>& top_level_candidates() {
   static const std::vector<const RegisteredType*> c = [] {
     std::vector<const RegisteredType*> v;
     for (std::string_view n : {"MessageWrapper", "ContentInfo", "SignedData", "EnvelopedData",
-                               "DigestedData", "EncryptedData"})
+                               "DigestedData", "EncryptedData", "Certificate", "CRL",
+                               "BrandCRLIdentifier"})
       v.push_back(find_type(n));
     // Then every typed id-set-content type, in content-type order (dedup: TBEs are SignedData).
     for (unsigned i = 0; i < oid::kContentTypeCount; ++i) {

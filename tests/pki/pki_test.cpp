@@ -11,6 +11,8 @@
 #include "openset/test/tools.hpp"
 #include "pki_fixture.hpp"
 
+#include "openset/asn1/printer.hpp"
+
 namespace openset::pki {
 namespace {
 
@@ -74,6 +76,18 @@ TEST_P(Pki, CardholderCertificateCarriesNoPan) {
   EXPECT_NE(must(unique_cardholder_id(*h.suite, kPan, kExpiry, other)), cn);
   EXPECT_NE(must(unique_cardholder_id(*h.suite, kPan, "202901", ps)), cn);
   EXPECT_FALSE(pan_secret(h.card_secret, Bytes(19, 0)).ok());
+}
+
+TEST_P(Pki, OpensetDecodeNamesCertificatesAndTheirSetExtensions) {
+  // `openset decode` recognises an issued SET certificate and names its SET extensions.
+  auto text = asn1::print_text(h.merchant_sig);
+  ASSERT_TRUE(text.ok()) << text.error().to_string();
+  EXPECT_NE(text->find("Certificate"), std::string::npos) << *text;
+  EXPECT_NE(text->find("extnID"), std::string::npos) << *text;
+  EXPECT_NE(text->find("2.23.42.7.1"), std::string::npos) << *text;  // id-set-certificateType
+  auto crl = asn1::print_text(must(h.atlas_mca->issue_crl(kNow, at(2026, 3, 1))));
+  ASSERT_TRUE(crl.ok()) << crl.error().to_string();
+  EXPECT_NE(crl->find("CRL"), std::string::npos) << *crl;
 }
 
 TEST_P(Pki, CardholderValidityNeverExceedsTheCardExpiry) {
