@@ -47,6 +47,69 @@ int main(int argc, char** argv) {
   CLI::App* suites =
       app.add_subcommand("suites", "List the cryptographic suites and their algorithms");
 
+  // openset ca init|issue|revoke|crl|list
+  CaOptions ca;
+  CLI::App* ca_cmd = app.add_subcommand(
+      "ca",
+      "Run a SET certificate authority hierarchy kept in a directory: keys/ (encrypted PKCS#8,\n"
+      "mode 0600), certs/ (PEM) and ca.db (every certificate issued or revoked, every CRL).\n"
+      "The passphrase comes from --passphrase-file FILE or the OPENSET_PASSPHRASE variable.\n"
+      "Start with 'openset ca init --dir DIR --with mca', then 'openset ca <command> --help'.");
+  ca_cmd->require_subcommand(1);
+  auto add_dir = [&](CLI::App* c) {
+    c->add_option("--dir", ca.dir, "The CA directory")->required();
+    c->add_option("--passphrase-file", ca.passphrase_file,
+                  "File whose first line is the passphrase (default: $OPENSET_PASSPHRASE)");
+  };
+  auto add_ca = [&](CLI::App* c) {
+    c->add_option("--ca", ca.ca, "Which CA: root, brand, or one made with --with (cca, mca, pca)")->required();
+  };
+  CLI::App* ca_init = ca_cmd->add_subcommand(
+      "init",
+      "Create a new CA directory: a SET root CA and a brand CA (and with --with cca,mca,pca the\n"
+      "cardholder, merchant and payment-gateway CAs). Refuses a DIR that already exists.");
+  add_dir(ca_init);
+  ca_init->add_option("--suite", ca.suite, "Cryptographic suite")
+      ->check(CLI::IsMember({"modern", "set1"}))->capture_default_str();
+  ca_init->add_option("--brand", ca.brand, "Brand name (the O of every certificate below the root)")
+      ->capture_default_str();
+  ca_init->add_option("--with", ca.with, "CAs to create under the brand: cca, mca, pca")->delimiter(',');
+  CLI::App* ca_issue = ca_cmd->add_subcommand(
+      "issue",
+      "Generate an end-entity key, have --ca certify it and record the certificate. Writes\n"
+      "PREFIX.key.pem (encrypted with the passphrase, mode 0600) and PREFIX.cert.pem; for a\n"
+      "cardholder also PREFIX.pansecret (0600): the subject carries only the hashed account number.");
+  add_dir(ca_issue);
+  add_ca(ca_issue);
+  ca_issue->add_option("--type", ca.type,
+                       "merchant-signature, merchant-key-exchange, gateway-signature, gateway-key-exchange, "
+                       "cardholder")->required();
+  ca_issue->add_option("--subject", ca.subject, "Subject common name (merchant or gateway name)");
+  ca_issue->add_option("--pan-file", ca.pan_file, "Cardholder: file holding the card number (never stored)");
+  ca_issue->add_option("--expiry", ca.expiry, "Cardholder: card expiry YYYYMM");
+  ca_issue->add_option("--merchant-id", ca.merchant_id, "Merchant signature: merID")->capture_default_str();
+  ca_issue->add_option("--acquirer-bin", ca.acquirer_bin, "Merchant signature: acquirer BIN")->capture_default_str();
+  ca_issue->add_option("--out", ca.out, "Output prefix for the key and certificate files")->required();
+  CLI::App* ca_revoke = ca_cmd->add_subcommand(
+      "revoke", "Record the revocation of a certificate --ca issued (serial as 'openset ca list' shows it).\n"
+                "The next 'openset ca crl' lists it.");
+  add_dir(ca_revoke);
+  add_ca(ca_revoke);
+  ca_revoke->add_option("--serial", ca.serial, "Serial number in hex")->required();
+  ca_revoke->add_option("--reason", ca.reason, "Reason, kept in ca.db")->capture_default_str();
+  CLI::App* ca_crl = ca_cmd->add_subcommand(
+      "crl", "Publish the next CRL of --ca (DER) from the records in ca.db, or with --number N\n"
+             "rebuild a CRL published earlier, byte for byte.");
+  add_dir(ca_crl);
+  add_ca(ca_crl);
+  ca_crl->add_option("--out", ca.out, "Output file (DER)")->required();
+  ca_crl->add_option("--number", ca.crl_number, "Rebuild CRL number N instead of publishing a new one");
+  ca_crl->add_option("--days", ca.crl_days, "nextUpdate: this many days after thisUpdate")->capture_default_str();
+  CLI::App* ca_list = ca_cmd->add_subcommand(
+      "list", "List every certificate the CAs of DIR issued: issuer, serial, type, validity, revoked?");
+  ca_list->add_option("--dir", ca.dir, "The CA directory")->required();
+  ca_list->add_flag("--json", ca.json, "Print JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -56,5 +119,10 @@ int main(int argc, char** argv) {
   if (*decode) return run_decode(dec, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
   if (*suites) return run_suites(std::cout);
+  if (*ca_init) return run_ca_init(ca, std::cout, std::cerr);
+  if (*ca_issue) return run_ca_issue(ca, std::cout, std::cerr);
+  if (*ca_revoke) return run_ca_revoke(ca, std::cout, std::cerr);
+  if (*ca_crl) return run_ca_crl(ca, std::cout, std::cerr);
+  if (*ca_list) return run_ca_list(ca, std::cout, std::cerr);
   return kExitUsage;
 }

@@ -62,6 +62,40 @@ der::Time add_days(const der::Time& t, std::int64_t days) {
 
 Bytes CertificateAuthority::next_serial() { return der::int64_content(serial_counter_++); }
 
+Result<CertificateAuthority> CertificateAuthority::restore(const crypto::Suite& suite,
+                                                           crypto::PrivateKey key, Bytes certificate,
+                                                           CertType type,
+                                                           std::vector<IssuedCertificate> issued,
+                                                           std::vector<CrlRecord> crls) {
+  OPENSET_TRY(asn1::Certificate cert, asn1::decode<asn1::Certificate>(certificate));
+  const asn1::UnsignedCertificate& tbs = cert.to_be_signed;
+  OPENSET_TRY(crypto::PublicKey certified,
+              crypto::PublicKey::from_spki_der(asn1::encode(tbs.subject_public_key_info)));
+  if (!key || !(certified == key.public_key()))
+    return Error(Errc::kInvalidArgument, "the private key is not the one this CA certificate certifies");
+  std::int64_t highest = 0;
+  for (const IssuedCertificate& c : issued) {
+    OPENSET_TRY(std::int64_t n, der::parse_int64(c.serial, 0));
+    highest = std::max(highest, n);
+  }
+  for (std::size_t i = 0; i < crls.size(); ++i)
+    if (crls[i].number != static_cast<std::int64_t>(i) + 1)
+      return Error(Errc::kInvalidArgument, "CRL records must be numbered 1, 2, ... without gaps");
+  CertificateAuthority ca;
+  ca.suite_ = &suite;
+  ca.key_ = std::move(key);
+  ca.certificate_ = std::move(certificate);
+  ca.name_ = tbs.subject;
+  ca.issuer_name_ = tbs.issuer;
+  ca.serial_ = tbs.serial_number;
+  ca.type_ = type;
+  ca.not_after_ = tbs.validity.not_after;
+  ca.serial_counter_ = highest + 1;
+  ca.issued_ = std::move(issued);
+  ca.crls_ = std::move(crls);
+  return ca;
+}
+
 std::string CertificateAuthority::brand() const {
   if (type_ == CertType::kRoot) return "";
   return name_.get(asn1::NameAttr::kO).value_or("");

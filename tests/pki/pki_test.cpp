@@ -197,6 +197,37 @@ TEST_P(Pki, CrlCanBeRebuiltFromTheRecord) {
   EXPECT_FALSE(mca.revoke(Bytes{0x7f, 0x7f}, kNow).ok());
 }
 
+TEST_P(Pki, RestoredCaContinuesWhereTheStoredOneStopped) {
+  auto& mca = *h.atlas_mca;
+  auto merchant = must(asn1::decode<asn1::Certificate>(h.merchant_sig));
+  ASSERT_TRUE(mca.revoke(merchant.to_be_signed.serial_number, at(2026, 1, 10)).ok());
+  Bytes crl1 = must(mca.issue_crl(at(2026, 1, 15), at(2026, 3, 1)));
+
+  // What a store keeps: the key, the CA's own certificate, the type and the records.
+  crypto::PrivateKey mca_key = key(GetParam(), "atlas-mca", true);
+  auto restored = CertificateAuthority::restore(mca.suite(), mca_key, mca.certificate(), mca.type(),
+                                                mca.issued(), mca.crls());
+  ASSERT_TRUE(restored.ok()) << restored.error().to_string();
+  EXPECT_EQ(must(restored->rebuild_crl(1)), crl1);
+  EXPECT_EQ(restored->name(), mca.name());
+  // The next serial follows the highest one issued, and the new certificate validates.
+  IssueRequest req;
+  req.type = CertType::kMerchantKeyExchange;
+  req.subject = merchant.to_be_signed.subject;
+  req.public_key = key(GetParam(), "merchant-restored", false).public_key();
+  req.not_before = kT0;
+  Bytes fresh = must(restored->issue(req));
+  auto fresh_cert = must(asn1::decode<asn1::Certificate>(fresh));
+  for (const auto& c : mca.issued()) EXPECT_NE(c.serial, fresh_cert.to_be_signed.serial_number);
+  EXPECT_TRUE(check(fresh, CertType::kMerchantKeyExchange).ok());
+
+  // A key that is not the certified one is refused.
+  auto wrong = CertificateAuthority::restore(mca.suite(), key(GetParam(), "atlas-pca", true),
+                                             mca.certificate(), mca.type(), mca.issued(), mca.crls());
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, Errc::kInvalidArgument);
+}
+
 TEST_P(Pki, BrandCrlIdentifierListsTheBrandsCrls) {
   Bytes mca_crl = must(h.atlas_mca->issue_crl(at(2026, 1, 15), at(2026, 3, 1)));
   Bytes brand_crl = must(h.atlas->issue_crl(at(2026, 1, 15), at(2026, 3, 1)));

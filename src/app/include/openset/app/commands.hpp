@@ -36,3 +36,41 @@ struct DemoOptions {
 int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace openset::app
+
+namespace openset::app {
+
+// `openset ca init|issue|revoke|crl|list`: a SET CA hierarchy kept in a directory
+// (keys/ encrypted PKCS#8 PEM 0600, certs/ PEM, ca.db SQLite records). See src/store/README.md.
+struct CaOptions {
+  std::string dir;
+  // init
+  std::string suite = "modern";
+  std::string brand = "Atlas";
+  std::vector<std::string> with;     // extra CAs under the brand: cca, mca, pca
+  // passphrase: from this file, else the environment variable OPENSET_PASSPHRASE
+  std::string passphrase_file;
+  // issue / revoke / crl
+  std::string ca;                    // root, brand, cca, mca, pca
+  std::string type;                  // merchant-signature, ..., cardholder
+  std::string subject;               // common name of the subject
+  std::string pan_file;              // cardholder: file holding the PAN
+  std::string expiry;                // cardholder: YYYYMM
+  std::string merchant_id = "MER-0001";
+  std::string acquirer_bin = "400001";
+  std::string out;                   // issue: output prefix; crl: output file (DER)
+  std::string serial;                // revoke: hex
+  std::string reason = "unspecified";
+  long long crl_number = 0;          // crl: rebuild this published CRL instead of issuing the next
+  int crl_days = 7;                  // crl: nextUpdate = thisUpdate + days
+  bool json = false;                 // list
+  // Not on the command line: tests fix the clock and make key encryption cheap.
+  long long at = 0;                  // Unix time to use as "now" (0: the clock)
+  unsigned pbkdf2_iterations = 0;    // 0: PrivateKey::kDefaultPbkdf2Iterations
+};
+int run_ca_init(const CaOptions& opts, std::ostream& out, std::ostream& err);
+int run_ca_issue(const CaOptions& opts, std::ostream& out, std::ostream& err);
+int run_ca_revoke(const CaOptions& opts, std::ostream& out, std::ostream& err);
+int run_ca_crl(const CaOptions& opts, std::ostream& out, std::ostream& err);
+int run_ca_list(const CaOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace openset::app

@@ -65,6 +65,15 @@ class CertificateAuthority {
                                                   asn1::Name subject, der::Time not_before,
                                                   IssueOptions options = {});
 
+  // Reloads a CA from what a store kept: its key, its own certificate (the name, issuer, serial
+  // and notAfter are read from it), its type, and its records. The key must be the one the
+  // certificate certifies (kInvalidArgument otherwise); the serial counter continues after the
+  // highest serial issued; CRL numbers must run 1, 2, ... (kInvalidArgument otherwise).
+  static Result<CertificateAuthority> restore(const crypto::Suite& suite, crypto::PrivateKey key,
+                                              Bytes certificate, CertType type,
+                                              std::vector<IssuedCertificate> issued,
+                                              std::vector<CrlRecord> crls);
+
   // Issues one certificate under profile(req.type). Refused (kPolicy) when this CA may not issue
   // that type, when the subject's organisation is not this CA's brand (below the brand level),
   // when the key is smaller than the profile's size for the suite, or when a cardholder subject
