@@ -38,7 +38,6 @@ namespace {
 namespace fs = std::filesystem;
 using pki::CertType;
 
-constexpr const char* kCaNames[] = {"root", "brand", "cca", "mca", "pca"};
 constexpr const char* kEndEntityTypes = "merchant-signature, merchant-key-exchange, gateway-signature, "
                                         "gateway-key-exchange, cardholder";
 
