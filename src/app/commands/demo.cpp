@@ -124,11 +124,11 @@ Result<MerchantView> split_preq(ByteView wrapper) {
   OPENSET_TRY(der::Reader pi_in, dual.open(pi));
   OPENSET_TRY(der::Element sig, pi_in.read_element(der::tags::kSequence));
   v.pi_signature = sig.tlv;
-  OPENSET_TRY(der::Reader oi, dual.enter_sequence());
-  OPENSET_TRY(der::Element t1, oi.read_element(der::tags::kSequence));
-  OPENSET_TRY(der::Element t2, oi.read_element(der::tags::kSequence));
-  v.oi_data = t1.tlv;
-  v.h_pi_data = t2.tlv;
+  // OIDualSigned ::= L{OIData, PIData}: seal splits it into the bytes as received.
+  OPENSET_TRY(der::Element oi, dual.read_element(der::tags::kSequence));
+  OPENSET_TRY(seal::LinkageParts parts, seal::split_L(oi.tlv));
+  v.oi_data = parts.t1;
+  v.h_pi_data = parts.t2;
   return v;
 }
 
