@@ -40,6 +40,9 @@ struct Error {
   Errc code = Errc::kMalformed;
   std::string message;
   std::size_t offset = kNoOffset;  // byte offset into the outermost input, when known
+  // The SET ErrorCode (Book 3 ErrorCode, 1..22) to answer with, when a layer that knows the
+  // protocol decided it; 0: derive it from `code` (roles::set_error_code).
+  std::int32_t set_code = 0;
 
   Error() = default;
   Error(Errc c, std::string msg, std::size_t off = kNoOffset)

@@ -1,0 +1,197 @@
+// What the SET parties ask the banks behind them. SET stops at the payment gateway and the CAs;
+// what lies behind them is the "financial network" of Book 1 (the acquirer's and the issuer's
+// existing systems). These interfaces are that boundary:
+//
+//   gateway  --authorize / capture-->  Acquirer  --authorize / capture-->  Issuer (by BIN)
+//   CCA      --registration form, verify_cardholder-->  Issuer   (Book 2, cardholder registration)
+//   MCA/PCA  --verify_merchant / verify_gateway-->  Acquirer     (Book 2, merchant registration)
+//
+// The bank engines (src/roles/bank) implement them over a double-entry ledger; the gateway and
+// the CA engines only see these interfaces. Business outcomes (declined, unknown card, wrong
+// answers) are values; a Result error means the bank could not answer at all (storage failure,
+// malformed request) and nothing was changed.
+//
+// Idempotency (DESIGN.md "Money and state"): every call that moves money carries a `reference`
+// chosen by the caller from SET identifiers (e.g. hex XID + RRPID). A repeated reference returns
+// the first answer and moves nothing again; the same reference with different content is refused
+// (kConflict) and moves nothing.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "openset/asn1/set_paymsgs.hpp"
+#include "openset/base/result.hpp"
+
+namespace openset::roles {
+
+// Amounts: SET's CurrencyAmount (ISO 4217 numeric currency, amount, amtExp10): the value is
+// amount x 10^amtExp10. Banks keep minor units and refuse an amount whose amtExp10 is not the
+// currency's minor-unit exponent (kCurrency below).
+using Money = asn1::CurrencyAmount;
+
+// ---- registration (certificate protocols) ------------------------------------------------
+
+// One field of a registration form (RegFormRes, Book 2 cardholder registration: the form
+// depends on the issuer and the brand).
+struct FormField {
+  std::string name;    // stable key, e.g. "name", "billing-address", "postal-code"
+  std::string label;   // what the wallet shows
+  bool required = true;
+  bool operator==(const FormField&) const = default;
+};
+
+// What the cardholder claims, as the CCA received it in CertReq (PAN and expiry from the
+// AcctInfo OAEP block; answers from the RegFormItems).
+struct CardholderClaim {
+  std::string pan;
+  std::string expiry;  // YYYYMM
+  std::map<std::string, std::string> answers;
+  // Unix seconds (the CA's clock): a card whose expiry month ended before `at` is kExpired.
+  std::int64_t at = 0;
+};
+
+enum class CardVerdict {
+  kOk,
+  kUnknownPan,     // no such card at this issuer
+  kWrongExpiry,    // the card exists, the expiry is not its expiry
+  kExpired,        // the card's expiry has passed
+  kBlocked,        // reported lost/stolen or closed
+  kWrongAnswers,   // a form answer does not match the issuer's record (see wrong_fields)
+};
+std::string_view card_verdict_name(CardVerdict v);
+
+struct CardCheck {
+  CardVerdict verdict = CardVerdict::kUnknownPan;
+  std::vector<std::string> wrong_fields;  // kWrongAnswers: names of the fields that differ
+  std::string brand;                      // the card's brand as the issuer knows it
+};
+
+// What the merchant (or gateway) claims when it registers with the MCA (PCA).
+struct MerchantClaim {
+  std::string merchant_id;   // as the acquirer knows it (MerchantID)
+  std::string acquirer_bin;  // the acquirer's BIN the merchant says it banks with
+  std::map<std::string, std::string> answers;  // RegFormItems (e.g. "name", "address")
+};
+
+enum class PartyVerdict { kOk, kUnknown, kWrongAnswers, kSuspended };
+std::string_view party_verdict_name(PartyVerdict v);
+
+struct PartyCheck {
+  PartyVerdict verdict = PartyVerdict::kUnknown;
+  std::vector<std::string> wrong_fields;
+  std::string brand;  // the brand the acquirer holds the merchant's (gateway's) account under
+};
+
+// ---- payment -----------------------------------------------------------------------------
+
+enum class AuthVerdict {
+  kApproved,
+  kUnknownCard,          // issuer has no such PAN
+  kExpired,              // card expired or the expiry given is wrong
+  kBlocked,              // card blocked / stolen
+  kInsufficientFunds,    // available credit does not cover the amount
+  kCurrency,             // currency or exponent not accepted
+  kUnknownMerchant,      // acquirer has no such merchant, or it is suspended
+  kNoRoute,              // acquirer knows no issuer for the PAN's BIN
+  kConflict,             // reference reused with different content
+};
+std::string_view auth_verdict_name(AuthVerdict v);
+
+struct AuthorizationRequest {
+  std::string reference;     // idempotency key (gateway: hex XID ":" hex RRPID of the AuthReq)
+  std::string pan;           // from PANData, at the gateway only
+  std::string expiry;        // YYYYMM
+  Money amount;
+  std::string merchant_id;
+  std::int64_t at = 0;       // Unix seconds (the engine's clock)
+  // Set by the acquirer when it forwards the request to an issuer (its identity, e.g. its BIN):
+  // the issuer keys idempotency and interbank settlement on it. Empty from the gateway.
+  std::string acquirer_id;
+};
+
+struct AuthorizationDecision {
+  AuthVerdict verdict = AuthVerdict::kUnknownCard;
+  std::string authorization_id;  // the issuer's hold; empty unless approved
+  std::string approval_code;     // 6 characters (AuthCode's approvalCode); empty unless approved
+  Money amount;                  // what was authorized (equal to the request when approved)
+};
+
+enum class CaptureVerdict {
+  kCaptured,
+  kUnknownAuthorization,
+  kExceedsAuthorization,   // amount above what remains authorized
+  kAlreadyCaptured,        // this authorization was captured in full by another reference
+  kReleased,               // the hold was released (reversed) before the capture
+  kConflict,               // reference reused with different content
+};
+std::string_view capture_verdict_name(CaptureVerdict v);
+
+struct CaptureRequest {
+  std::string reference;         // idempotency key (gateway: hex XID ":" CapReq item)
+  std::string authorization_id;  // from the CapToken
+  Money amount;
+  std::string merchant_id;
+  std::int64_t at = 0;
+  std::string acquirer_id;  // as in AuthorizationRequest: set by the acquirer towards the issuer
+};
+
+struct CaptureResult {
+  CaptureVerdict verdict = CaptureVerdict::kUnknownAuthorization;
+  std::string capture_id;
+  Money amount;  // what was posted
+};
+
+// One line of a merchant's daily settlement report.
+struct SettlementLine {
+  std::string capture_id;
+  std::string authorization_id;
+  std::string reference;
+  Money amount;
+  std::int64_t at = 0;
+};
+struct SettlementReport {
+  std::string merchant_id;
+  std::string day;  // YYYY-MM-DD (UTC)
+  std::vector<SettlementLine> lines;
+  std::int64_t currency = 0;
+  std::int64_t total = 0;  // in minor units of `currency`
+  // Totals per currency (ISO 4217 numeric -> minor units). When the day holds more than one
+  // currency, `currency` and `total` are 0 and only these totals are meaningful.
+  std::map<std::int64_t, std::int64_t> totals;
+};
+
+// ---- the interfaces ----------------------------------------------------------------------
+
+class Issuer {
+ public:
+  virtual ~Issuer() = default;
+  // The card's issuer BINs (PAN prefixes) this issuer answers for.
+  virtual std::vector<std::string> bins() const = 0;
+  // Registration form fields for this card's issuer and brand (RegFormRes).
+  virtual Result<std::vector<FormField>> registration_form(std::string_view pan) = 0;
+  virtual Result<CardCheck> verify_cardholder(const CardholderClaim& claim) = 0;
+  // Places a hold on the card's available credit when approved.
+  virtual Result<AuthorizationDecision> authorize(const AuthorizationRequest& req) = 0;
+  // Turns (part of) a hold into a debit of the card account, owed to the acquirer.
+  virtual Result<CaptureResult> capture(const CaptureRequest& req) = 0;
+};
+
+class Acquirer {
+ public:
+  virtual ~Acquirer() = default;
+  virtual Result<std::vector<FormField>> merchant_registration_form(std::string_view merchant_id) = 0;
+  virtual Result<PartyCheck> verify_merchant(const MerchantClaim& claim) = 0;
+  virtual Result<PartyCheck> verify_gateway(const MerchantClaim& claim) = 0;
+  // Routes to the issuer by the PAN's BIN.
+  virtual Result<AuthorizationDecision> authorize(const AuthorizationRequest& req) = 0;
+  // Asks the issuer to post, and credits the merchant's account.
+  virtual Result<CaptureResult> capture(const CaptureRequest& req) = 0;
+  virtual Result<SettlementReport> settlement_report(std::string_view merchant_id,
+                                                     std::string_view day) = 0;
+};
+
+}  // namespace openset::roles
