@@ -74,9 +74,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   round_trip<a::Thumbs>(input);
   round_trip<a::Location>(input);
   round_trip<a::CRLNotificationTBS>(input);
-  // SetCertMsgs parameters
+  // SetCertMsgs
   round_trip<a::PANOnly>(input);
   round_trip<a::AcctInfo>(input);
+  round_trip<a::CardCInitReq>(input);
+  round_trip<a::CardCInitResTBS>(input);
+  round_trip<a::MeAqCInitReq>(input);
+  round_trip<a::MeAqCInitResTBS>(input);
+  round_trip<a::RegFormReqData>(input);
+  round_trip<a::RegFormReqTBE>(input);
+  round_trip<a::RegFormResTBS>(input);
+  round_trip<a::CertReq>(input);
+  round_trip<a::CertReqTBEX>(input);
+  round_trip<a::CertReqTBS>(input);
+  round_trip<a::CertReqData>(input);
+  round_trip<a::CertRes>(input);
+  round_trip<a::CertResData>(input);
+  round_trip<a::CertInqReqTBS>(input);
+  round_trip<a::RegFormOrReferral>(input);
   // SetPayMsgs: purchase
   round_trip<a::PInitReq>(input);
   round_trip<a::PInitResData>(input);

@@ -48,6 +48,9 @@ spec::Octets make_data() { return spec::Octets{.name = "Data"}; }
 spec::Octets make_message_digest() { return spec::Octets{.size = {1, kDigestMax}, .name = "MessageDigest"}; }
 spec::ObjectId make_content_type() { return spec::ObjectId{.name = "ContentType"}; }
 spec::SeqOf<spec::Choice<CapToken>> make_cap_token_seq() { return spec::CapTokenSeq(); }
+auto make_reg_field_seq() { return spec::RegFieldSeq(); }
+auto make_reg_form() { return spec::RegForm(); }
+auto make_failed_item_seq() { return spec::FailedItemSeq(); }
 
 struct Registry {
   std::vector<RegisteredType> types;
@@ -68,8 +71,18 @@ const Registry& registry() {
         entry<DateTime>(), entry<Distance>(), entry<Location>(), entry<ErrorTBS>(),
         entry<ErrorMsg>(), entry<SetError>(), entry<CRLNotificationTBS>(),
         entry<CRLNotificationResTBS>(), entry<BrandID>(), entry<MerchantID>(),
-        // SetCertMsgs (parameters only)
-        entry<PANOnly>(), entry<AcctData>(), entry<AcctInfo>(),
+        // SetCertMsgs
+        entry<PANOnly>(), entry<AcctData>(), entry<AcctInfo>(), entry<IDData>(),
+        entry<MerchantAcquirerID>(), entry<AcquirerID>(), entry<RegFormOrReferral>(),
+        entry<RegFormData>(), entry<RegTemplate>(), entry<RegField>(), entry<ReferralData>(),
+        entry<CardCInitReq>(), entry<CardCInitResTBS>(), entry<MeAqCInitReq>(),
+        entry<MeAqCInitResTBS>(), entry<RegFormReqData>(), entry<RegFormReqTBE>(),
+        entry<RegFormResTBS>(), entry<CertReq>(), entry<CertReqTBEX>(), entry<CertReqTBS>(),
+        entry<CertReqData>(), entry<RegFormItems>(), entry<FieldValue>(), entry<PublicKeySorE>(),
+        entry<CertRes>(), entry<CertResData>(), entry<CertStatus>(), entry<CAMsg>(),
+        entry<FailedItem>(), entry<CertInqReqTBS>(),
+        spec_entry<&make_reg_field_seq>("RegFieldSeq"), spec_entry<&make_reg_form>("RegForm"),
+        spec_entry<&make_failed_item_seq>("FailedItemSeq"),
         // SetPayMsgs
         entry<PInitReq>(), entry<PInitResData>(), entry<PReq>(), entry<PReqDualSigned>(),
         entry<PReqUnsigned>(), entry<PIDualSigned>(), entry<PI>(), entry<PIData>(),
@@ -184,6 +197,15 @@ const Registry& registry() {
     content(CT::kAuthResTBEX, "AuthResTBEX");
     content(CT::kAuthTokenTBE, "AuthTokenTBE");
     content(CT::kCapTokenTBEX, "CapTokenTBEX");
+    content(CT::kCardCInitResTBS, "CardCInitResTBS");
+    content(CT::kMeAqCInitResTBS, "Me-AqCInitResTBS");
+    content(CT::kRegFormResTBS, "RegFormResTBS");
+    content(CT::kCertReqData, "CertReqData");
+    content(CT::kCertReqTBS, "CertReqTBS");
+    content(CT::kCertResData, "CertResData");
+    content(CT::kCertInqReqTBS, "CertInqReqTBS");
+    content(CT::kRegFormReqTBE, "RegFormReqTBE");
+    content(CT::kCertReqTBEX, "CertReqTBEX");
     content(CT::kCRLNotificationTBS, "CRLNotificationTBS");
     content(CT::kCRLNotificationResTBS, "CRLNotificationResTBS");
     // ...TBE ::= S { signer, ...TBS/Data }: a SignedData.

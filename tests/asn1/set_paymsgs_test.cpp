@@ -152,13 +152,16 @@ TEST(PurchaseRequest, InstallmentAndRecurringData) {
       << s.error().message;
 }
 
-TEST(PurchaseRequest, BackKeyIsOneToTwentyFourOctets) {
+TEST(PurchaseRequest, BackKeyIsOneToThirtyTwoOctets) {
+  // SIZE(1..24) in set-1.asn1, widened to 1..32 for AES-256 keys (departure D-11).
   PIHead p = pi_head();
-  p.acq_back_key_data->back_key = Bytes(25, 1);
+  p.acq_back_key_data->back_key = Bytes(32, 1);
+  EXPECT_TRUE(decode_status<PIHead>(encode(p)).ok());
+  p.acq_back_key_data->back_key = Bytes(33, 1);
   Status s = decode_status<PIHead>(encode(p));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Errc::kConstraint);
-  EXPECT_NE(s.error().message.find("acqBackKeyData: backKey: BackKey has size 25"), std::string::npos)
+  EXPECT_NE(s.error().message.find("acqBackKeyData: backKey: BackKey has size 33"), std::string::npos)
       << s.error().message;
 }
 
@@ -609,10 +612,13 @@ TEST(MessageChoice, EveryAlternativeCarriesItsBook3Tag) {
   m.value.emplace<Message::kBatchAdministrationResponse>(enveloped_data(oid::content(CT::kBatchAdminResTBE)));
   EXPECT_EQ(tag_of(m), ctx(21));
   EXPECT_EQ(encode(m)[0], 0xb5);
-  m.value.emplace<Message::kCertificateInquiryRequest>(hex("3000"));
+  m.value.emplace<Message::kCertificateInquiryRequest>(
+      detached_signed_data(oid::content(CT::kCertInqReqTBS)));
   EXPECT_EQ(tag_of(m), ctx(30));
   EXPECT_EQ(encode(m)[0], 0xbe);
-  m.value.emplace<Message::kCertificateInquiryResponse>(hex("3000"));
+  CertRes cert_res;
+  cert_res.value.emplace<CertRes::kCertResTBS>(detached_signed_data(oid::content(CT::kCertResData)));
+  m.value.emplace<Message::kCertificateInquiryResponse>(cert_res);
   EXPECT_EQ(tag_of(m), ctx(31));  // [31] needs the high-tag form: bf 1f
   EXPECT_EQ(to_hex(encode(m)).substr(0, 4), "bf1f");
   SetError err;
@@ -630,8 +636,8 @@ TEST(MessageChoice, EveryAlternativeCarriesItsBook3Tag) {
       case 1: x.value.emplace<1>(detached_signed_data(oid::content(CT::kPInitResData))); break;
       case 2: x.value.emplace<2>(preq); break;
       case 3: x.value.emplace<3>(detached_signed_data(oid::content(CT::kPResData))); break;
-      case 22: x.value.emplace<22>(hex("3000")); break;
-      case 31: x.value.emplace<31>(hex("3000")); break;
+      case 22: x.value.emplace<22>(CardCInitReq{Bytes(20, 1), Bytes(1, 2), Bytes(20, 3), BrandID("Atlas"), {}}); break;
+      case 31: x.value.emplace<31>(cert_res); break;
       default: x.value.emplace<32>(err); break;
     }
     MessageWrapper w = wrapper_with(x);

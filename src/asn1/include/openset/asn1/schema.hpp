@@ -621,10 +621,15 @@ void spec::Seq<T>::encode(der::Writer& w, const T& v) const {
 
 template <Described T>
 Status spec::Seq<T>::decode(der::Reader& r, T& v) const {
+  std::size_t at = r.offset();
   OPENSET_TRY(der::Reader in, r.enter(tag));
   Decoder d(in);
   v.describe(d);
   OPENSET_CHECK(d.status());
+  // Inter-component constraints (WITH COMPONENTS ... | WITH COMPONENTS ...) that a component
+  // list cannot express: a type states them in `Status check_components(std::size_t at) const`.
+  if constexpr (requires(const T& t) { t.check_components(at); })
+    OPENSET_CHECK(v.check_components(at));
   if (!in.empty()) {
     return Error(Errc::kMalformed,
                  std::string(T::kName) + ": unexpected " +

@@ -91,7 +91,9 @@ inline Octets Challenge() { return Octets{.size = {20, 20}, .name = "Challenge"}
 inline Octets Nonce() { return Octets{.size = {20, 20}, .name = "Nonce"}; }
 inline Octets Secret() { return Octets{.size = {20, 20}, .name = "Secret"}; }
 inline Octets LocalID() { return Octets{.size = {1, 20}, .name = "LocalID"}; }
-inline Octets BackKey() { return Octets{.size = {1, 24}, .name = "BackKey"}; }
+// BackKey ::= OCTET STRING (SIZE(1..24)) (line 254), widened to 1..32 for the modern suite's
+// AES-256 keys: departure D-11.
+inline Octets BackKey() { return Octets{.size = {1, 32}, .name = "BackKey"}; }
 // Digest ::= OCTET STRING (SIZE(1..20)) (SetPKCS7Plus), widened to 1..32: departure D-1.
 inline Octets Digest() { return Octets{.size = {1, kDigestMax}, .name = "Digest"}; }
 

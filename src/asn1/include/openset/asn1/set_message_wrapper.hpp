@@ -2,11 +2,10 @@
 // (set-1.asn1 lines 49-136; notes §1.1, §1.6). Every SET message on the wire is one DER
 // MessageWrapper.
 //
-// Each Message alternative is [n] EXPLICIT. The payment messages are typed down to their
-// cryptographic wrappers (the encrypted/signed contents are typed in set_paymsgs.hpp and found
-// through their content-type OIDs). The certificate-management messages (tags 22-31, module
-// SetCertMsgs) are carried as raw DER until the certificate-management work types them:
-// TODO(cert-management issue): type CardCInitReq ... CertInqRes.
+// Each Message alternative is [n] EXPLICIT. The payment messages (tags 0-21, SetPayMsgs) and
+// the certificate-management messages (tags 22-31, SetCertMsgs) are typed down to their
+// cryptographic wrappers; the signed/encrypted contents are typed in set_paymsgs.hpp and
+// set_certmsgs.hpp and found through their content-type OIDs.
 #pragma once
 
 #include <optional>
@@ -15,6 +14,7 @@
 
 #include "openset/asn1/pkcs7.hpp"
 #include "openset/asn1/schema.hpp"
+#include "openset/asn1/set_certmsgs.hpp"
 #include "openset/asn1/set_message.hpp"
 #include "openset/asn1/set_paymsgs.hpp"
 
@@ -60,16 +60,16 @@ struct Message {
                SignedData,     // 19 PCertRes ::= S { P, PCertResTBS }
                EnvelopedData,  // 20 BatchAdminReq ::= Enc { M, P, BatchAdminReqData }
                EnvelopedData,  // 21 BatchAdminRes ::= Enc { P, M, BatchAdminResData }
-               Bytes,          // 22 CardCInitReq      (raw DER, TODO cert-management)
-               Bytes,          // 23 CardCInitRes      (raw DER, TODO cert-management)
-               Bytes,          // 24 Me-AqCInitReq     (raw DER, TODO cert-management)
-               Bytes,          // 25 Me-AqCInitRes     (raw DER, TODO cert-management)
-               Bytes,          // 26 RegFormReq        (raw DER, TODO cert-management)
-               Bytes,          // 27 RegFormRes        (raw DER, TODO cert-management)
-               Bytes,          // 28 CertReq           (raw DER, TODO cert-management)
-               Bytes,          // 29 CertRes           (raw DER, TODO cert-management)
-               Bytes,          // 30 CertInqReq        (raw DER, TODO cert-management)
-               Bytes,          // 31 CertInqRes        (raw DER, TODO cert-management)
+               CardCInitReq,   // 22 CardCInitReq
+               SignedData,     // 23 CardCInitRes ::= S { CA, CardCInitResTBS }
+               MeAqCInitReq,   // 24 Me-AqCInitReq
+               SignedData,     // 25 Me-AqCInitRes ::= S { CA, Me-AqCInitResTBS }
+               EnvelopedData,  // 26 RegFormReq ::= EXH { CA, RegFormReqData, PANOnly }
+               SignedData,     // 27 RegFormRes ::= S { CA, RegFormResTBS }
+               CertReq,        // 28 CertReq (CHOICE encx/enc)
+               CertRes,        // 29 CertRes (CHOICE certResTBS/certResTBSK)
+               SignedData,     // 30 CertInqReq ::= S { EE, CertInqReqTBS }
+               CertRes,        // 31 CertInqRes ::= CertRes
                SetError>       // [999] Error
       value;
 
@@ -97,16 +97,16 @@ struct Message {
     v.template alt<19>(value, "pCertificateResponse", explicit_(19, spec::Seq<SignedData>{}));
     v.template alt<20>(value, "batchAdministrationRequest", explicit_(20, spec::Seq<EnvelopedData>{}));
     v.template alt<21>(value, "batchAdministrationResponse", explicit_(21, spec::Seq<EnvelopedData>{}));
-    v.template alt<22>(value, "cardholderCInitRequest", explicit_(22, spec::Any{"CardCInitReq"}));
-    v.template alt<23>(value, "cardholderCInitResponse", explicit_(23, spec::Any{"CardCInitRes"}));
-    v.template alt<24>(value, "meAqCInitRequest", explicit_(24, spec::Any{"Me-AqCInitReq"}));
-    v.template alt<25>(value, "meAqCInitResponse", explicit_(25, spec::Any{"Me-AqCInitRes"}));
-    v.template alt<26>(value, "registrationFormRequest", explicit_(26, spec::Any{"RegFormReq"}));
-    v.template alt<27>(value, "registrationFormResponse", explicit_(27, spec::Any{"RegFormRes"}));
-    v.template alt<28>(value, "certificateRequest", explicit_(28, spec::Any{"CertReq"}));
-    v.template alt<29>(value, "certificateResponse", explicit_(29, spec::Any{"CertRes"}));
-    v.template alt<30>(value, "certificateInquiryRequest", explicit_(30, spec::Any{"CertInqReq"}));
-    v.template alt<31>(value, "certificateInquiryResponse", explicit_(31, spec::Any{"CertInqRes"}));
+    v.template alt<22>(value, "cardholderCInitRequest", explicit_(22, spec::Seq<CardCInitReq>{}));
+    v.template alt<23>(value, "cardholderCInitResponse", explicit_(23, spec::Seq<SignedData>{}));
+    v.template alt<24>(value, "meAqCInitRequest", explicit_(24, spec::Seq<MeAqCInitReq>{}));
+    v.template alt<25>(value, "meAqCInitResponse", explicit_(25, spec::Seq<SignedData>{}));
+    v.template alt<26>(value, "registrationFormRequest", explicit_(26, spec::Seq<EnvelopedData>{}));
+    v.template alt<27>(value, "registrationFormResponse", explicit_(27, spec::Seq<SignedData>{}));
+    v.template alt<28>(value, "certificateRequest", explicit_(28, spec::Choice<CertReq>{}));
+    v.template alt<29>(value, "certificateResponse", explicit_(29, spec::Choice<CertRes>{}));
+    v.template alt<30>(value, "certificateInquiryRequest", explicit_(30, spec::Seq<SignedData>{}));
+    v.template alt<31>(value, "certificateInquiryResponse", explicit_(31, spec::Choice<CertRes>{}));
     v.template alt<32>(value, "error", explicit_(999, spec::Choice<SetError>{}));
   }
 };
