@@ -1,0 +1,261 @@
+#include "openset/roles/bank/invariants.hpp"
+
+#include <map>
+#include <set>
+
+#include "internal.hpp"
+
+namespace openset::roles::bank {
+
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+Result<Rows> rows(store::Database& db, const char* sql, int columns) {
+  OPENSET_TRY(store::Statement s, db.prepare(sql));
+  Rows out;
+  for (;;) {
+    OPENSET_TRY(bool row, s.step());
+    if (!row) break;
+    std::vector<std::string> r;
+    for (int i = 0; i < columns; ++i) r.push_back(s.column_text(i));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// A rule expressed as a query returning the offending rows; the detail joins "label=value".
+struct Rule {
+  const char* name;
+  const char* sql;
+  std::vector<const char*> labels;
+};
+
+void run_rules(store::Database& db, const std::string& bank, const std::vector<Rule>& rules,
+               std::vector<Violation>& out) {
+  for (const auto& rule : rules) {
+    auto r = rows(db, rule.sql, static_cast<int>(rule.labels.size()));
+    if (!r.ok()) {
+      out.push_back({bank, "storage", std::string(rule.name) + ": " + r.error().message});
+      continue;
+    }
+    for (const auto& row : *r) {
+      std::string detail;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (!detail.empty()) detail += " ";
+        detail += std::string(rule.labels[i]) + "=" + row[i];
+      }
+      out.push_back({bank, rule.name, detail});
+    }
+  }
+}
+
+void check_ledger(Ledger& ledger, const std::string& bank, std::vector<Violation>& out) {
+  auto audit = ledger.audit();
+  if (!audit.ok()) {
+    out.push_back({bank, "storage", audit.error().message});
+    return;
+  }
+  for (const auto& i : *audit)
+    out.push_back({bank, "balanced-entry",
+                   "entry " + std::to_string(i.entry) + " (" + i.key + ") currency " + std::to_string(i.currency) +
+                       " sums to " + std::to_string(i.sum)});
+  auto totals = ledger.totals();
+  if (!totals.ok()) {
+    out.push_back({bank, "storage", totals.error().message});
+    return;
+  }
+  for (const auto& [cur, sum] : *totals)
+    if (sum != 0)
+      out.push_back({bank, "conservation", "postings in currency " + std::to_string(cur) + " sum to " + std::to_string(sum)});
+}
+
+const std::vector<Rule>& issuer_rules() {
+  static const std::vector<Rule> kRules = {
+      {"capture-within-authorization",
+       "SELECT a.authorization_id, a.amount, "
+       "  (SELECT COALESCE(SUM(c.amount), 0) FROM captures c WHERE c.auth_seq = a.seq AND c.verdict = 'captured') AS cap, "
+       "  (SELECT COALESCE(SUM(r.amount), 0) FROM releases r WHERE r.auth_seq = a.seq AND r.verdict = 'released') AS rel "
+       "FROM authorizations a WHERE a.verdict = 'approved' AND (cap > a.amount OR cap + rel > a.amount)",
+       {"authorization", "authorized", "captured", "released"}},
+      {"capture-of-approved-authorization",
+       "SELECT c.capture_id, c.authorization_id FROM captures c LEFT JOIN authorizations a ON a.seq = c.auth_seq "
+       "WHERE c.verdict = 'captured' AND (a.seq IS NULL OR a.verdict <> 'approved' OR a.currency <> c.currency)",
+       {"capture", "authorization"}},
+      {"refund-within-capture",
+       "SELECT c.capture_id, c.amount, SUM(f.amount) FROM credits f JOIN captures c ON c.seq = f.capture_seq "
+       "WHERE f.verdict = 'credited' GROUP BY c.seq HAVING SUM(f.amount) > c.amount OR c.verdict <> 'captured'",
+       {"capture", "captured", "refunded"}},
+      {"refused-without-posting",
+       "SELECT 'authorization', reference, verdict FROM authorizations WHERE verdict <> 'approved' AND entry IS NOT NULL "
+       "UNION ALL SELECT 'capture', reference, verdict FROM captures WHERE verdict <> 'captured' AND entry IS NOT NULL "
+       "UNION ALL SELECT 'release', reference, verdict FROM releases WHERE verdict <> 'released' AND entry IS NOT NULL "
+       "UNION ALL SELECT 'credit', reference, verdict FROM credits WHERE verdict <> 'credited' AND entry IS NOT NULL",
+       {"operation", "reference", "verdict"}},
+      {"posting-without-operation",
+       "SELECT e.id, e.key FROM ledger_entries e WHERE "
+       "NOT EXISTS (SELECT 1 FROM authorizations a WHERE a.entry = e.id AND a.verdict = 'approved') AND "
+       "NOT EXISTS (SELECT 1 FROM captures c WHERE c.entry = e.id AND c.verdict = 'captured') AND "
+       "NOT EXISTS (SELECT 1 FROM releases r WHERE r.entry = e.id AND r.verdict = 'released') AND "
+       "NOT EXISTS (SELECT 1 FROM credits f WHERE f.entry = e.id AND f.verdict = 'credited')",
+       {"entry", "key"}},
+      // Ledger against records: each card's holds = what remains authorized; what the
+      // cardholder owes = captures - refunds.
+      {"holds-match-authorizations",
+       "WITH remaining AS ("
+       "  SELECT a.card, SUM(a.amount"
+       "    - (SELECT COALESCE(SUM(c.amount), 0) FROM captures c WHERE c.auth_seq = a.seq AND c.verdict = 'captured')"
+       "    - (SELECT COALESCE(SUM(r.amount), 0) FROM releases r WHERE r.auth_seq = a.seq AND r.verdict = 'released')"
+       "  ) AS held FROM authorizations a WHERE a.verdict = 'approved' GROUP BY a.card) "
+       "SELECT k.id, COALESCE(m.held, 0), "
+       "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = 'hold:' || k.id) AS ledger "
+       "FROM cards k LEFT JOIN remaining m ON m.card = k.id WHERE COALESCE(m.held, 0) <> ledger",
+       {"card", "records", "ledger"}},
+      {"owed-matches-captures",
+       "WITH owed AS ("
+       "  SELECT a.card, SUM(c.amount"
+       "    - (SELECT COALESCE(SUM(f.amount), 0) FROM credits f WHERE f.capture_seq = c.seq AND f.verdict = 'credited')"
+       "  ) AS owed FROM captures c JOIN authorizations a ON a.seq = c.auth_seq WHERE c.verdict = 'captured' "
+       "  GROUP BY a.card) "
+       "SELECT k.id, COALESCE(o.owed, 0), "
+       "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = 'card:' || k.id) AS ledger "
+       "FROM cards k LEFT JOIN owed o ON o.card = k.id WHERE COALESCE(o.owed, 0) <> ledger",
+       {"card", "records", "ledger"}},
+  };
+  return kRules;
+}
+
+const std::vector<Rule>& acquirer_rules() {
+  static const std::vector<Rule> kRules = {
+      {"capture-within-authorization",
+       "SELECT a.authorization_id, a.amount, SUM(c.amount) FROM acq_captures c "
+       "JOIN acq_authorizations a ON a.authorization_id = c.authorization_id "
+       "WHERE c.verdict = 'captured' GROUP BY a.seq HAVING SUM(c.amount) > a.amount "
+       "UNION ALL SELECT c.authorization_id, 0, c.amount FROM acq_captures c WHERE c.verdict = 'captured' AND NOT EXISTS "
+       "  (SELECT 1 FROM acq_authorizations a WHERE a.authorization_id = c.authorization_id AND a.verdict = 'approved')",
+       {"authorization", "authorized", "captured"}},
+      {"refund-within-capture",
+       "SELECT c.capture_id, c.amount, SUM(f.amount) FROM acq_refunds f JOIN acq_captures c ON c.capture_id = f.capture_id "
+       "WHERE f.verdict = 'credited' GROUP BY c.seq HAVING SUM(f.amount) > c.amount",
+       {"capture", "captured", "refunded"}},
+      {"refused-without-posting",
+       "SELECT 'capture', reference, verdict FROM acq_captures WHERE verdict <> 'captured' AND entry IS NOT NULL "
+       "UNION ALL SELECT 'refund', reference, verdict FROM acq_refunds WHERE verdict <> 'credited' AND entry IS NOT NULL",
+       {"operation", "reference", "verdict"}},
+      {"posting-without-operation",
+       "SELECT e.id, e.key FROM ledger_entries e WHERE "
+       "NOT EXISTS (SELECT 1 FROM acq_captures c WHERE c.entry = e.id AND c.verdict = 'captured') AND "
+       "NOT EXISTS (SELECT 1 FROM acq_refunds f WHERE f.entry = e.id AND f.verdict = 'credited')",
+       {"entry", "key"}},
+      {"merchant-balance-matches-captures",
+       "WITH owed AS ("
+       "  SELECT 'merchant:' || c.merchant_id || ':' || c.currency AS account, SUM(c.amount"
+       "    - (SELECT COALESCE(SUM(f.amount), 0) FROM acq_refunds f WHERE f.capture_id = c.capture_id"
+       "       AND f.verdict = 'credited')) AS owed "
+       "  FROM acq_captures c WHERE c.verdict = 'captured' GROUP BY account) "
+       "SELECT a.id, COALESCE(o.owed, 0), "
+       "  -(SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
+       "FROM ledger_accounts a LEFT JOIN owed o ON o.account = a.id "
+       "WHERE a.id LIKE 'merchant:%' AND COALESCE(o.owed, 0) <> ledger",
+       {"account", "records", "ledger"}},
+  };
+  return kRules;
+}
+
+// currency -> balance, from accounts "<prefix><currency>".
+Result<std::map<std::int64_t, std::int64_t>> by_currency(Ledger& ledger, const std::string& prefix) {
+  OPENSET_TRY(auto balances, ledger.balances(prefix));
+  std::map<std::int64_t, std::int64_t> out;
+  for (const auto& [id, balance] : balances) {
+    std::string tail = id.substr(prefix.size());
+    if (tail.empty() || !detail::digits_only(tail)) continue;
+    out[std::stoll(tail)] += balance;
+  }
+  return out;
+}
+
+struct CaptureRow {
+  std::string counterpart;  // acquirer (issuer side) or issuer (acquirer side)
+  std::int64_t currency = 0;
+  std::int64_t amount = 0;
+};
+Result<std::map<std::string, CaptureRow>> captures_of(store::Database& db, const char* sql) {
+  OPENSET_TRY(Rows r, rows(db, sql, 4));
+  std::map<std::string, CaptureRow> out;
+  for (const auto& row : r) out[row[0]] = CaptureRow{row[1], std::stoll(row[2]), std::stoll(row[3])};
+  return out;
+}
+
+void check_pair(IssuerBank& issuer, AcquirerBank& acquirer, std::vector<Violation>& out) {
+  const std::string pair = issuer.id() + "/" + acquirer.id();
+  auto owed = by_currency(issuer.ledger(), "due-to:" + acquirer.id() + ":");
+  auto due = by_currency(acquirer.ledger(), "due-from:" + issuer.id() + ":");
+  if (!owed.ok() || !due.ok()) {
+    out.push_back({pair, "storage", !owed.ok() ? owed.error().message : due.error().message});
+    return;
+  }
+  std::set<std::int64_t> currencies;
+  for (const auto& [c, v] : *owed) currencies.insert(c);
+  for (const auto& [c, v] : *due) currencies.insert(c);
+  for (auto c : currencies) {
+    std::int64_t payable = owed->count(c) != 0 ? -owed->at(c) : 0;  // liability: credit balance
+    std::int64_t receivable = due->count(c) != 0 ? due->at(c) : 0;
+    if (payable != receivable)
+      out.push_back({pair, "interbank-mirror",
+                     "currency " + std::to_string(c) + ": issuer owes " + std::to_string(payable) +
+                         ", acquirer expects " + std::to_string(receivable)});
+  }
+  auto iss = captures_of(issuer.database(),
+                         "SELECT capture_id, acquirer, currency, amount FROM captures WHERE verdict = 'captured'");
+  auto acq = captures_of(acquirer.database(),
+                         "SELECT capture_id, issuer_id, currency, amount FROM acq_captures WHERE verdict = 'captured'");
+  if (!iss.ok() || !acq.ok()) {
+    out.push_back({pair, "storage", !iss.ok() ? iss.error().message : acq.error().message});
+    return;
+  }
+  for (const auto& [id, c] : *acq) {
+    if (c.counterpart != issuer.id()) continue;
+    auto it = iss->find(id);
+    if (it == iss->end() || it->second.counterpart != acquirer.id())
+      out.push_back({pair, "capture-mirror", "capture " + id + " is unknown to the issuer"});
+    else if (it->second.amount != c.amount || it->second.currency != c.currency)
+      out.push_back({pair, "capture-mirror", "capture " + id + ": issuer posted " + std::to_string(it->second.amount) +
+                                                 ", acquirer " + std::to_string(c.amount)});
+  }
+  for (const auto& [id, c] : *iss) {
+    if (c.counterpart != acquirer.id()) continue;
+    auto it = acq->find(id);
+    if (it == acq->end() || it->second.counterpart != issuer.id())
+      out.push_back({pair, "capture-mirror", "capture " + id + " is unknown to the acquirer"});
+  }
+}
+
+}  // namespace
+
+std::vector<Violation> check_invariants(const std::vector<IssuerBank*>& issuers,
+                                        const std::vector<AcquirerBank*>& acquirers) {
+  std::vector<Violation> out;
+  for (IssuerBank* i : issuers) {
+    check_ledger(i->ledger(), i->id(), out);
+    run_rules(i->database(), i->id(), issuer_rules(), out);
+  }
+  for (AcquirerBank* a : acquirers) {
+    check_ledger(a->ledger(), a->id(), out);
+    run_rules(a->database(), a->id(), acquirer_rules(), out);
+  }
+  for (IssuerBank* i : issuers)
+    for (AcquirerBank* a : acquirers) check_pair(*i, *a, out);
+  return out;
+}
+
+std::vector<Violation> check_invariants(IssuerBank& issuer, AcquirerBank& acquirer) {
+  return check_invariants(std::vector<IssuerBank*>{&issuer}, std::vector<AcquirerBank*>{&acquirer});
+}
+
+std::string to_string(const std::vector<Violation>& v) {
+  std::string out;
+  for (const auto& x : v) out += "[" + x.bank + "] " + x.rule + ": " + x.detail + "\n";
+  return out;
+}
+
+}  // namespace openset::roles::bank
