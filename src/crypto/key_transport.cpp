@@ -6,6 +6,7 @@
 
 #include "openset/crypto/cipher.hpp"
 #include "openset/crypto/digest.hpp"
+#include "openset/crypto/counters.hpp"
 #include "ossl.hpp"
 
 namespace openset::crypto {
@@ -51,6 +52,7 @@ Result<Bytes> rsa_encrypt(KeyTransport kt, EVP_PKEY* pkey, ByteView in) {
   if (EVP_PKEY_encrypt(ctx.get(), nullptr, &len, in.data(), in.size()) != 1)
     return ossl::failure(Errc::kCrypto, "RSA encryption failed");
   Bytes out(len);
+  detail::count_public_op();
   if (EVP_PKEY_encrypt(ctx.get(), out.data(), &len, in.data(), in.size()) != 1)
     return ossl::failure(Errc::kCrypto, "RSA encryption failed");
   out.resize(len);
@@ -63,6 +65,7 @@ Result<SecretBytes> rsa_decrypt(KeyTransport kt, EVP_PKEY* pkey, ByteView in) {
   std::size_t len = static_cast<std::size_t>(EVP_PKEY_get_size(pkey));
   SecretBytes out;
   out.resize(len);
+  detail::count_private_op();
   if (EVP_PKEY_decrypt(ctx->get(), out.data(), &len, in.data(), in.size()) != 1) return does_not_open();
   SecretBytes result(ByteView(out.data(), len));
   return result;

@@ -2,6 +2,7 @@
 
 #include <openssl/rsa.h>
 
+#include "openset/crypto/counters.hpp"
 #include "ossl.hpp"
 
 namespace openset::crypto {
@@ -27,6 +28,7 @@ Result<Bytes> sign(const PrivateKey& key, DigestAlg alg, ByteView data) {
   if (EVP_DigestSign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1)
     return ossl::failure(Errc::kCrypto, "RSA signature failed");
   Bytes sig(len);
+  detail::count_private_op();
   if (EVP_DigestSign(ctx.get(), sig.data(), &len, data.data(), data.size()) != 1)
     return ossl::failure(Errc::kCrypto, "RSA signature failed");
   sig.resize(len);
@@ -44,6 +46,7 @@ Status verify(const PublicKey& key, DigestAlg alg, ByteView data, ByteView signa
                               nullptr) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
     return ossl::failure(Errc::kCrypto, "cannot start RSA verification");
+  detail::count_public_op();
   if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size()) != 1)
     return bad_signature();
   return Ok{};
@@ -77,6 +80,7 @@ Result<Bytes> sign_digest(const PrivateKey& key, DigestAlg alg, ByteView digest)
   if (EVP_PKEY_sign(ctx.get(), nullptr, &len, digest.data(), digest.size()) != 1)
     return ossl::failure(Errc::kCrypto, "RSA signature failed");
   Bytes sig(len);
+  detail::count_private_op();
   if (EVP_PKEY_sign(ctx.get(), sig.data(), &len, digest.data(), digest.size()) != 1)
     return ossl::failure(Errc::kCrypto, "RSA signature failed");
   sig.resize(len);
@@ -89,6 +93,7 @@ Status verify_digest(const PublicKey& key, DigestAlg alg, ByteView digest, ByteV
   if (signature.size() != key.size_bytes()) return bad_signature();
   ossl::MdPtr md;
   OPENSET_TRY(ossl::PkeyCtxPtr ctx, digest_ctx(key.get(), alg, false, md));
+  detail::count_public_op();
   if (EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(), digest.size()) != 1)
     return bad_signature();
   return Ok{};
