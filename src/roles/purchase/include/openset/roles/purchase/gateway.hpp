@@ -1,0 +1,66 @@
+// The payment gateway (Book 1 "payment gateway"; notes §4, §8.4, §8.5): the only party that
+// opens payment instructions. AuthReq -> checks of both signatures, the PI <-> order link, the
+// amount and the identifiers, then roles::Acquirer::authorize -> AuthRes with a CapToken sealed
+// for the gateway itself. CapReq -> per CapItem: its CapToken, the amount, roles::Acquirer::capture
+// -> CapRes with a CapStatus per item. Both are idempotent on their RRPID.
+//
+// The gateway never receives the order description (only HOD). State: one SQLite file
+// (gateway_authorizations, gateway_captures, gateway_capture_items).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openset/roles/bank_api.hpp"
+#include "openset/roles/purchase/common.hpp"
+#include "openset/store/database.hpp"
+
+namespace openset::roles::purchase {
+
+struct GatewayConfig {
+  Credentials credentials;  // gateway signature + key-exchange certificates and their chain
+  std::string brand;        // the brand whose PCA certified this gateway
+  TrustContext trust;
+  Freshness freshness;
+  Log log;
+};
+
+struct AuthorizationView {
+  Bytes xid;
+  Bytes auth_rrpid;
+  std::string merchant_id;
+  Money amount;                   // AuthReqAmt
+  std::int64_t auth_code = 0;     // AuthCode answered
+  std::string authorization_id;   // the issuer's hold (approved only)
+  std::optional<Money> captured;  // what a CapReq captured
+  std::int64_t created_at = 0;
+};
+
+class Gateway {
+ public:
+  static Result<std::unique_ptr<Gateway>> open(const std::string& db_path, GatewayConfig config,
+                                               Env env, Acquirer& acquirer);
+
+  // AuthReq -> AuthRes; CapReq -> CapRes (to the merchant). Refusals answer with a signed Error.
+  Answer handle(ByteView der);
+
+  Result<std::vector<AuthorizationView>> authorizations();
+
+  store::Database& database() { return db_; }
+
+ private:
+  Gateway(store::Database db, GatewayConfig config, Env env, Acquirer& acquirer);
+  Result<Answer> on_auth_req(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_cap_req(const asn1::MessageWrapper& w, ByteView der);
+  void log(std::string_view line) const;
+
+  store::Database db_;
+  GatewayConfig config_;
+  Env env_;
+  Acquirer& acquirer_;
+};
+
+}  // namespace openset::roles::purchase

@@ -1,0 +1,112 @@
+// The merchant server (Book 1 "merchant"; notes §3, §4, §8.3): answers PInitReq with a signed
+// PInitRes, checks the order half of the dual-signed PReq and asks the gateway for the
+// authorization (AuthReq, the PI travelling as baggage), answers the cardholder with PRes once
+// the AuthRes is in, and captures authorized orders in batches (CapReq / CapRes).
+//
+// The merchant never holds the PAN (notes §8.1): it has OIData, the PI blob sealed for the
+// gateway, and its own order description. State: one SQLite file (merchant_orders,
+// merchant_captures, merchant_counter).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openset/roles/purchase/common.hpp"
+#include "openset/store/database.hpp"
+
+namespace openset::roles::purchase {
+
+// The payment gateway the merchant uses for one brand: its key-exchange certificate (the
+// cardholder seals PANData to it; the merchant seals AuthReq/CapReq to it) and that
+// certificate's CA chain, sent to wallets that lack it.
+struct GatewayRoute {
+  std::string brand;
+  Bytes key_exchange_certificate;
+  std::vector<Bytes> chain;
+};
+
+struct MerchantConfig {
+  Credentials credentials;  // merchant signature + key-exchange certificates and their chain
+  std::vector<GatewayRoute> gateways;
+  TrustContext trust;
+  Freshness freshness;
+  Log log;
+};
+
+enum class OrderState {
+  kOpen,         // created by the shopping step, no SET message yet
+  kInitiated,    // PInitRes sent (XID, Chall-M issued)
+  kAuthorizing,  // PReq accepted, AuthReq sent to the gateway
+  kAuthorized,   // AuthRes approved, PRes sent
+  kDeclined,     // AuthRes declined, PRes sent
+  kCapturing,    // in a CapReq awaiting its CapRes
+  kCaptured,     // CapRes: success
+};
+std::string_view to_string(OrderState s);
+
+struct OrderView {
+  std::string order_id;  // LID-M
+  std::string brand;
+  Money amount;
+  OrderState state = OrderState::kOpen;
+  Bytes xid;
+  std::optional<std::int64_t> auth_code;  // AuthCode of the AuthRes
+  std::optional<Money> authorized;        // AuthAmt
+  Bytes trans_ids;   // DER of the TransIDs issued in PInitRes
+  Bytes auth_rrpid;  // RRPID of the AuthReq
+  Bytes cap_token;   // DER of the CapToken from the AuthRes (opaque: sealed for the gateway)
+  std::optional<std::int64_t> cap_code;   // CapCode of the CapRes item
+  std::optional<Money> captured;          // CapAmt
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct CaptureItem {
+  std::string order_id;
+  std::optional<Money> amount;  // default: what was authorized
+};
+
+class Merchant {
+ public:
+  static Result<std::unique_ptr<Merchant>> open(const std::string& db_path, MerchantConfig config,
+                                                Env env);
+
+  // The end of the shopping step (outside SET): an order description and an amount. Returns the
+  // order id, which is the LID-M the wallet puts into PInitReq.
+  Result<std::string> create_order(ByteView od, const Money& amount);
+
+  // PInitReq -> PInitRes (cardholder); PReq -> AuthReq (gateway); AuthRes -> PRes (cardholder);
+  // CapRes -> recorded; Error -> recorded. Refusals answer with an Error to the sender.
+  Answer handle(ByteView der);
+
+  // One CapReq per gateway with a CapItem (and its CapToken) per order; no items: every
+  // authorized order.
+  // Errors: an order that is not authorized or has no CapToken (nothing is sent or recorded).
+  Result<Answer> capture(const std::vector<CaptureItem>& items = {});
+
+  Result<std::vector<OrderView>> orders();
+  Result<OrderView> order(std::string_view order_id);
+
+  const std::string& merchant_id() const { return merchant_id_; }
+  store::Database& database() { return db_; }
+
+ private:
+  Merchant(store::Database db, MerchantConfig config, Env env, std::string merchant_id);
+  Result<Answer> on_pinit_req(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_preq(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_auth_res(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_cap_res(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_error(const asn1::MessageWrapper& w, ByteView der);
+  const GatewayRoute* route(std::string_view brand) const;
+  void log(std::string_view line) const;
+
+  store::Database db_;
+  MerchantConfig config_;
+  Env env_;
+  std::string merchant_id_;
+};
+
+}  // namespace openset::roles::purchase

@@ -1,0 +1,41 @@
+// Builders of the merchant -> gateway requests (notes §4.2, §4.6), shared by the merchant engine
+// and by tests that play a misbehaving merchant (asking more than the cardholder signed,
+// capturing twice).
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "openset/asn1/set_paymsgs.hpp"
+#include "openset/asn1/set_paymsgs_capture.hpp"
+#include "openset/roles/purchase/common.hpp"
+
+namespace openset::roles::purchase {
+
+// AuthReq ::= EncB{M, P, AuthReqData, PI} in a MessageWrapper (header: the TransIDs' LIDs and
+// XID, RRPID = AuthRRTags.rrpid). `pi_der` is the PI CHOICE TLV (e.g. [1] PIDualSigned).
+Result<Bytes> make_auth_req(const Env& env, const Credentials& merchant,
+                            ByteView gateway_key_exchange_certificate,
+                            const asn1::AuthReqData& data, ByteView pi_der);
+
+// The AuthReqData a merchant sends for a dual-signed purchase: AuthTags (fresh RRPID, its
+// MerchantID, today), CheckDigests {DD(OIData as received), HOD2 = its own HOD}, AuthReqAmt.
+Result<asn1::AuthReqData> make_auth_req_data(const Env& env, const crypto::Suite& suite,
+                                             std::string_view merchant_id, ByteView rrpid,
+                                             const asn1::TransIDs& trans_ids, ByteView oi_data_der,
+                                             const asn1::DigestedData& hod2, const Money& amount);
+
+struct CapRequestItem {
+  asn1::TransIDs trans_ids;
+  Bytes auth_rrpid;
+  Money amount;     // CapReqAmt
+  Bytes cap_token;  // DER of the CapToken from the AuthRes
+};
+// CapReq ::= EncB{M, P, CapReqData, CapTokenSeq} in a MessageWrapper (header RRPID =
+// CapRRTags.rrpid), one CapItem and one CapToken per item, in order.
+Result<Bytes> make_cap_req(const Env& env, const Credentials& merchant, std::string_view merchant_id,
+                           ByteView gateway_key_exchange_certificate, ByteView rrpid,
+                           const std::vector<CapRequestItem>& items);
+
+}  // namespace openset::roles::purchase

@@ -1,0 +1,670 @@
+#include "openset/roles/purchase/merchant.hpp"
+
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "openset/asn1/set_message_wrapper.hpp"
+#include "openset/asn1/set_paymsgs_capture.hpp"
+#include "openset/pki/identity.hpp"
+#include "openset/roles/purchase/messages.hpp"
+#include "openset/seal/digest.hpp"
+#include "openset/seal/dual_signature.hpp"
+#include "openset/seal/signature.hpp"
+#include "sql.hpp"
+
+namespace openset::roles::purchase {
+
+using asn1::ErrorCode;
+using CT = asn1::oid::ContentType;
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS merchant_orders (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_id      TEXT NOT NULL UNIQUE,
+  od            BLOB NOT NULL,
+  currency      INTEGER NOT NULL,
+  amount        INTEGER NOT NULL,
+  amt_exp10     INTEGER NOT NULL,
+  state         TEXT NOT NULL,
+  brand         TEXT,
+  lid_c         BLOB,
+  xid           BLOB UNIQUE,
+  trans_ids     BLOB,
+  pinit_rrpid   BLOB,
+  chall_c       BLOB,
+  chall_m       BLOB,
+  pinit_res     BLOB,
+  preq_digest   BLOB,
+  oi_rrpid      BLOB,
+  oi_chall_c    BLOB,
+  auth_rrpid    BLOB UNIQUE,
+  auth_req      BLOB,
+  auth_res_digest BLOB,
+  auth_code     INTEGER,
+  auth_currency INTEGER,
+  auth_amount   INTEGER,
+  auth_exp10    INTEGER,
+  cap_token     BLOB,
+  pres          BLOB,
+  cap_rrpid     BLOB,
+  cap_code      INTEGER,
+  cap_currency  INTEGER,
+  cap_amount    INTEGER,
+  cap_exp10     INTEGER,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS merchant_captures (
+  rrpid         BLOB PRIMARY KEY,
+  brand         TEXT NOT NULL,
+  cap_req       BLOB NOT NULL,
+  cap_res       BLOB,
+  state         TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL);
+)sql";
+
+constexpr std::string_view kSelectOrder =
+    "SELECT order_id, brand, currency, amount, amt_exp10, state, xid, auth_code, auth_currency, "
+    "auth_amount, auth_exp10, cap_token, cap_code, cap_currency, cap_amount, cap_exp10, "
+    "created_at, updated_at, trans_ids, auth_rrpid FROM merchant_orders ";
+
+OrderState state_from(std::string_view s) {
+  if (s == "initiated") return OrderState::kInitiated;
+  if (s == "authorizing") return OrderState::kAuthorizing;
+  if (s == "authorized") return OrderState::kAuthorized;
+  if (s == "declined") return OrderState::kDeclined;
+  if (s == "capturing") return OrderState::kCapturing;
+  if (s == "captured") return OrderState::kCaptured;
+  return OrderState::kOpen;
+}
+
+Bytes blob_or_empty(const store::Statement& s, int col) {
+  return s.column_is_null(col) ? Bytes{} : s.column_blob(col);
+}
+
+OrderView read_order(const store::Statement& s) {
+  OrderView o;
+  o.order_id = s.column_text(0);
+  o.brand = s.column_is_null(1) ? "" : s.column_text(1);
+  o.amount = Money{s.column_int64(2), s.column_int64(3), s.column_int64(4)};
+  o.state = state_from(s.column_text(5));
+  o.xid = blob_or_empty(s, 6);
+  o.auth_code = sql::opt_int(s, 7);
+  if (!s.column_is_null(9))
+    o.authorized = Money{s.column_int64(8), s.column_int64(9), s.column_int64(10)};
+  o.cap_token = blob_or_empty(s, 11);
+  o.cap_code = sql::opt_int(s, 12);
+  if (!s.column_is_null(14))
+    o.captured = Money{s.column_int64(13), s.column_int64(14), s.column_int64(15)};
+  o.created_at = s.column_int64(16);
+  o.updated_at = s.column_int64(17);
+  o.trans_ids = blob_or_empty(s, 18);
+  o.auth_rrpid = blob_or_empty(s, 19);
+  return o;
+}
+
+// AuthRatio / CapRatio = amount / PurchAmt (notes §3.10).
+double ratio(const Money& part, const Money& whole) {
+  if (whole.amount == 0) return 0.0;
+  double r = static_cast<double>(part.amount) / static_cast<double>(whole.amount);
+  for (std::int64_t e = part.amt_exp10; e < whole.amt_exp10; ++e) r /= 10.0;
+  for (std::int64_t e = whole.amt_exp10; e < part.amt_exp10; ++e) r *= 10.0;
+  return r;
+}
+
+}  // namespace
+
+std::string_view to_string(OrderState s) {
+  switch (s) {
+    case OrderState::kOpen: return "open";
+    case OrderState::kInitiated: return "initiated";
+    case OrderState::kAuthorizing: return "authorizing";
+    case OrderState::kAuthorized: return "authorized";
+    case OrderState::kDeclined: return "declined";
+    case OrderState::kCapturing: return "capturing";
+    case OrderState::kCaptured: return "captured";
+  }
+  return "?";
+}
+
+Merchant::Merchant(store::Database db, MerchantConfig config, Env env, std::string merchant_id)
+    : db_(std::move(db)), config_(std::move(config)), env_(env), merchant_id_(std::move(merchant_id)) {}
+
+Result<std::unique_ptr<Merchant>> Merchant::open(const std::string& db_path, MerchantConfig config,
+                                                 Env env) {
+  if (config.credentials.suite == nullptr) return Error(Errc::kInvalidArgument, "merchant: no suite");
+  OPENSET_TRY(std::string mid, merchant_id_of(config.credentials.signature_certificate));
+  OPENSET_CHECK(config.credentials.holder());
+  OPENSET_TRY(store::Database db, store::Database::open(db_path, store::Database::Mode::kCreate));
+  OPENSET_CHECK(db.exec(kSchema));
+  return std::unique_ptr<Merchant>(new Merchant(std::move(db), std::move(config), env, std::move(mid)));
+}
+
+void Merchant::log(std::string_view line) const {
+  if (config_.log) config_.log(line);
+}
+
+const GatewayRoute* Merchant::route(std::string_view brand) const {
+  for (const auto& g : config_.gateways)
+    if (g.brand == brand) return &g;
+  return nullptr;
+}
+
+Result<std::string> Merchant::create_order(ByteView od, const Money& amount) {
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_TRY(auto n, sql::scalar(db_, "SELECT COALESCE(MAX(id), 0) FROM merchant_orders"));
+  // LID-M: the merchant's own label (LocalID, 1..20 octets), from a counter.
+  std::string order_id = fmt::format("order-{:06}", n.value_or(0) + 1);
+  OPENSET_CHECK(sql::exec(db_,
+                          "INSERT INTO merchant_orders (order_id, od, currency, amount, amt_exp10, "
+                          "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+                          order_id, od, amount.currency, amount.amount, amount.amt_exp10,
+                          env_.now(), env_.now()));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: order {} created for {}", order_id, amount_text(amount)));
+  return order_id;
+}
+
+Answer Merchant::handle(ByteView der) {
+  auto w = unwrap(der);
+  Peer reply_to = Peer::kCardholder;
+  Result<Answer> r = [&]() -> Result<Answer> {
+    if (!w.ok()) return w.error();
+    std::size_t idx = message_index(*w);
+    if (idx == asn1::Message::kAuthorizationResponse || idx == asn1::Message::kCaptureResponse)
+      reply_to = Peer::kGateway;
+    if (idx == asn1::Message::kError) return on_error(*w, der);
+    OPENSET_CHECK(check_header(env_, w->message_header, config_.freshness));
+    switch (idx) {
+      case asn1::Message::kPurchaseInitRequest: return on_pinit_req(*w, der);
+      case asn1::Message::kPurchaseRequest: return on_preq(*w, der);
+      case asn1::Message::kAuthorizationResponse: return on_auth_res(*w, der);
+      case asn1::Message::kCaptureResponse: return on_cap_res(*w, der);
+      default:
+        return refusal(ErrorCode::kMessageNotSupported,
+                       fmt::format("the merchant does not take {}", message_type_name(idx)));
+    }
+  }();
+  if (r.ok()) return std::move(r).value();
+  auto signer = config_.credentials.signer(true);
+  return refuse(env_, r.error(), der, signer.ok() ? &*signer : nullptr, reply_to, config_.log,
+                "merchant");
+}
+
+// PInitReq -> PInitRes ::= S{M, PInitResData} (notes §3.2, §3.3).
+Result<Answer> Merchant::on_pinit_req(const asn1::MessageWrapper& w, ByteView der) {
+  (void)der;
+  const crypto::Suite& suite = *config_.credentials.suite;
+  const auto& req = std::get<asn1::Message::kPurchaseInitRequest>(w.message.value);
+  const auto& h = w.message_header;
+  if (h.rrpid && !ct_equal(*h.rrpid, req.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "header RRPID differs from PInitReq's");
+  const std::string brand = req.brand_id.text();
+  const GatewayRoute* gw = route(brand);
+  if (gw == nullptr)
+    return refusal(ErrorCode::kUnspecifiedFailure, "the merchant does not accept this brand");
+  if (!req.local_id_m)
+    return refusal(ErrorCode::kUnknownLID, "PInitReq without LID-M: no order to pay");
+  const std::string order_id(as_string_view(*req.local_id_m));
+
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_, "SELECT id, state, pinit_rrpid, pinit_res FROM merchant_orders "
+                                "WHERE order_id = ?",
+                           order_id));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return refusal(ErrorCode::kUnknownLID, "no such order (LID-M)");
+  const std::int64_t id = q.column_int64(0);
+  const std::string state = q.column_text(1);
+  if (state == "initiated" && !q.column_is_null(2) && ct_equal(q.column_blob(2), req.rrpid)) {
+    // The same PInitReq again (a retry): the same PInitRes, nothing new.
+    Answer a;
+    a.send.push_back(Outgoing{Peer::kCardholder, "PInitRes", q.column_blob(3)});
+    return a;
+  }
+  if (state != "open") return refusal(ErrorCode::kUnknownLID, "this order is already being paid");
+
+  // PInitResData: a fresh XID and Chall-M, the echoes, the gateway's key-exchange certificate.
+  asn1::PInitResData data;
+  data.trans_ids.lid_c = req.local_id_c;
+  data.trans_ids.lid_m = req.local_id_m;
+  data.trans_ids.xid = env_.random.bytes(20);
+  data.trans_ids.p_req_date = env_.date();
+  data.trans_ids.language = req.language;
+  data.rrpid = req.rrpid;
+  data.chall_c = req.chall_c;
+  data.chall_m = env_.random.bytes(20);
+  OPENSET_TRY(data.pe_thumb, pki::cert_thumb(suite, gw->key_exchange_certificate));
+  data.thumbs = req.thumbs;
+
+  // Send the certificates the wallet does not hold (per its Thumbs).
+  std::vector<Bytes> items{config_.credentials.signature_certificate};
+  items.insert(items.end(), config_.credentials.chain.begin(), config_.credentials.chain.end());
+  items.push_back(gw->key_exchange_certificate);
+  items.insert(items.end(), gw->chain.begin(), gw->chain.end());
+  std::vector<Bytes> unique;
+  for (auto& c : items)
+    if (std::find(unique.begin(), unique.end(), c) == unique.end()) unique.push_back(c);
+  if (req.thumbs && req.thumbs->cert_thumbs) {
+    OPENSET_TRY(unique, pki::not_held(req.thumbs->digest_algorithm, *req.thumbs->cert_thumbs, unique));
+  }
+  OPENSET_TRY(seal::Signer signer, config_.credentials.signer(false));
+  signer.certificates = std::move(unique);
+  OPENSET_TRY(asn1::SignedData sd,
+              seal::S(signer, content_type(CT::kPInitResData), asn1::encode(data)));
+  asn1::Message m;
+  m.value.emplace<asn1::Message::kPurchaseInitResponse>(std::move(sd));
+  const asn1::TransIDs& t = data.trans_ids;
+  Bytes wire = wrap(make_header(env_, asn1::MessageIDs{t.lid_c, t.lid_m, t.xid}, data.rrpid),
+                    std::move(m));
+
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_orders SET state = 'initiated', brand = ?, lid_c = ?, "
+                          "xid = ?, trans_ids = ?, pinit_rrpid = ?, chall_c = ?, chall_m = ?, "
+                          "pinit_res = ?, updated_at = ? WHERE id = ?",
+                          brand, t.lid_c, t.xid, asn1::encode(t), req.rrpid, req.chall_c,
+                          data.chall_m, wire, env_.now(), id));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: order {}: PInitRes (XID {}) for brand {}", order_id,
+                  hex(t.xid).substr(0, 12), brand));
+  Answer a;
+  a.send.push_back(Outgoing{Peer::kCardholder, "PInitRes", std::move(wire)});
+  return a;
+}
+
+// PReq -> AuthReq (notes §3.4, §3.8; checks §8.3). The merchant never sees PANData.
+Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
+  const crypto::Suite& suite = *config_.credentials.suite;
+  const auto& h = w.message_header;
+  OPENSET_TRY(ByteView body, message_body(der));
+  auto parts_r = preq_parts(body);
+  if (!parts_r.ok()) {
+    if (parts_r.error().code == Errc::kUnsupported)
+      return refusal(ErrorCode::kSignatureRequired,
+                     "this merchant requires a cardholder certificate (dual-signed PReq)");
+    return with_set_code(std::move(parts_r).error(), ErrorCode::kDecodingFailure);
+  }
+  const PReqParts& parts = *parts_r;
+  OPENSET_TRY(asn1::OIData oi, asn1::decode<asn1::OIData>(parts.oi_data));
+
+  // Header consistent with the body (notes §1.7).
+  if (!h.rrpid || !ct_equal(*h.rrpid, oi.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "header RRPID differs from OIData's");
+  if (h.message_ids && h.message_ids->x_id && !ct_equal(*h.message_ids->x_id, oi.trans_ids.xid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "header XID differs from OIData's");
+
+  // §8.3 item 1: the transaction by XID.
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT id, order_id, od, currency, amount, amt_exp10, state, brand, "
+                           "trans_ids, chall_m, preq_digest, auth_req, pres FROM merchant_orders "
+                           "WHERE xid = ?",
+                           oi.trans_ids.xid));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return refusal(ErrorCode::kUnknownXID, "no purchase with this XID");
+  const std::int64_t id = q.column_int64(0);
+  const std::string order_id = q.column_text(1);
+  const Bytes od = q.column_blob(2);
+  const Money amount{q.column_int64(3), q.column_int64(4), q.column_int64(5)};
+  const std::string state = q.column_text(6);
+  const std::string brand = q.column_text(7);
+  const Bytes trans_ids_der = q.column_blob(8);
+  const Bytes chall_m = q.column_blob(9);
+  const Bytes digest = sha256(body);
+  if (state != "initiated") {
+    // A PReq already accepted: the same bytes again get the first answer (the AuthReq again,
+    // which the gateway answers idempotently, or the PRes); anything else reuses a spent
+    // Chall-M (§8.3 item 2: replay of an old PReq fails).
+    if (!q.column_is_null(10) && ct_equal(q.column_blob(10), digest)) {
+      Answer a;
+      if (!q.column_is_null(12)) a.send.push_back(Outgoing{Peer::kCardholder, "PRes", q.column_blob(12)});
+      else a.send.push_back(Outgoing{Peer::kGateway, "AuthReq", blob_or_empty(q, 11)});
+      log(fmt::format("merchant: order {}: PReq repeated, first answer again", order_id));
+      return a;
+    }
+    return refusal(ErrorCode::kChallengeMismatch, "Chall-M of this purchase was already used");
+  }
+
+  // §8.3 item 4: the cardholder's signature certificate (card type, the order's brand, valid,
+  // not revoked) and the dual signature over DD(OIData received) + DD(PIData).
+  OPENSET_TRY(asn1::SignedData pi_sig, asn1::decode<asn1::SignedData>(parts.pi_signature));
+  if (pi_sig.signer_infos.size() != 1)
+    return refusal(ErrorCode::kSignatureFailure, "PISignature must have one signer");
+  std::vector<Bytes> pool = pi_sig.certificates ? *pi_sig.certificates : std::vector<Bytes>{};
+  pool.insert(pool.end(), config_.trust.certificates.begin(), config_.trust.certificates.end());
+  std::optional<Bytes> ch_cert =
+      find_certificate(pi_sig.signer_infos[0].issuer_and_serial_number, pool);
+  if (!ch_cert) return refusal(ErrorCode::kMissingCertificate, "no cardholder certificate");
+  OPENSET_TRY(pki::ValidatedPath path, validate_certificate(env_, *ch_cert, pki::CertType::kCardholder,
+                                                            config_.trust, pool, brand));
+  std::vector<seal::TrustedSigner> trusted{
+      seal::TrustedSigner{path.leaf_key, pi_sig.signer_infos[0].issuer_and_serial_number}};
+  auto dual = seal::verify_dual_signature_merchant(pi_sig, parts.oi_data, parts.h_pi_data,
+                                                   trusted, config_.trust.policy);
+  if (!dual.ok()) return with_set_code(std::move(dual).error(), ErrorCode::kSignatureFailure);
+
+  // §8.3 item 2: the TransIDs it issued and the Chall-M it sent.
+  if (asn1::encode(oi.trans_ids) != trans_ids_der) {
+    OPENSET_TRY(asn1::TransIDs issued, asn1::decode<asn1::TransIDs>(trans_ids_der));
+    if (issued.lid_c != oi.trans_ids.lid_c || issued.lid_m != oi.trans_ids.lid_m)
+      return refusal(ErrorCode::kUnknownLID, "OIData names other LIDs than PInitRes");
+    return refusal(ErrorCode::kUnknownXID, "OIData.transIDs differ from those of PInitRes");
+  }
+  if (!oi.chall_m || !ct_equal(*oi.chall_m, chall_m))
+    return refusal(ErrorCode::kChallengeMismatch, "OIData does not carry our Chall-M");
+  if (oi.brand_id.text() != brand)
+    return refusal(ErrorCode::kUnspecifiedFailure, "OIData names another brand than PInitReq");
+  OPENSET_CHECK(check_freshness(env_, oi.trans_ids.p_req_date, config_.freshness, "PReqDate"));
+
+  // §8.3 item 3: HOD from its own OD and amount with the cardholder's ODSalt.
+  asn1::HODInput hi;
+  hi.od = od;
+  hi.purch_amt = amount;
+  hi.od_salt = oi.od_salt;
+  Bytes hi_der = asn1::encode(hi);
+  auto hod_ok = seal::check_DD(oi.hod, content_type(CT::kHODInput), hi_der, config_.trust.policy);
+  if (!hod_ok.ok())
+    return refusal(ErrorCode::kUnspecifiedFailure,
+                   "HOD does not match the merchant's order description and amount",
+                   Errc::kDigestMismatch);
+  OPENSET_TRY(asn1::DigestedData hod2, seal::DD(suite, content_type(CT::kHODInput), hi_der));
+
+  // §8.3 item 5: forward the PI unchanged (PI ::= CHOICE { ..., piDualSigned [1] ... }).
+  const GatewayRoute* gw = route(brand);
+  if (gw == nullptr) return refusal(ErrorCode::kUnspecifiedFailure, "no gateway for this brand");
+  Bytes auth_rrpid = env_.random.bytes(20);
+  OPENSET_TRY(asn1::AuthReqData ard,
+              make_auth_req_data(env_, suite, merchant_id_, auth_rrpid, oi.trans_ids,
+                                 parts.oi_data, hod2, amount));
+  Bytes pi = explicit_wrap(1, parts.pi_dual_signed);
+  OPENSET_TRY(Bytes auth_req,
+              make_auth_req(env_, config_.credentials, gw->key_exchange_certificate, ard, pi));
+
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_orders SET state = 'authorizing', preq_digest = ?, "
+                          "oi_rrpid = ?, oi_chall_c = ?, auth_rrpid = ?, auth_req = ?, "
+                          "updated_at = ? WHERE id = ?",
+                          digest, oi.rrpid, oi.chall_c, auth_rrpid, auth_req, env_.now(), id));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: order {}: PReq checked (dual signature, HOD, Chall-M), AuthReq for {}",
+                  order_id, amount_text(amount)));
+  Answer a;
+  a.send.push_back(Outgoing{Peer::kGateway, "AuthReq", std::move(auth_req)});
+  return a;
+}
+
+// AuthRes -> PRes ::= S{M, PResData} (notes §4.3, §3.10).
+Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der) {
+  const auto& h = w.message_header;
+  if (!h.rrpid) return refusal(ErrorCode::kBadMessageHeader, "AuthRes without an RRPID");
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT id, order_id, currency, amount, amt_exp10, state, brand, xid, "
+                           "trans_ids, oi_rrpid, oi_chall_c, auth_res_digest, pres, lid_c "
+                           "FROM merchant_orders WHERE auth_rrpid = ?",
+                           *h.rrpid));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return refusal(ErrorCode::kUnknownRRPID, "no AuthReq with this RRPID");
+  const std::int64_t id = q.column_int64(0);
+  const std::string order_id = q.column_text(1);
+  const Money amount{q.column_int64(2), q.column_int64(3), q.column_int64(4)};
+  const std::string state = q.column_text(5);
+  const std::string brand = q.column_text(6);
+  const Bytes xid = q.column_blob(7);
+  const Bytes trans_ids_der = q.column_blob(8);
+  const Bytes oi_rrpid = q.column_blob(9);
+  const Bytes oi_chall_c = q.column_blob(10);
+  OPENSET_TRY(ByteView body, message_body(der));
+  const Bytes digest = sha256(body);
+  if (state != "authorizing") {
+    if (!q.column_is_null(11) && ct_equal(q.column_blob(11), digest)) {
+      Answer a;  // the gateway repeated its answer: the cardholder gets the same PRes
+      if (!q.column_is_null(12)) a.send.push_back(Outgoing{Peer::kCardholder, "PRes", q.column_blob(12)});
+      return a;
+    }
+    return refusal(ErrorCode::kUnknownRRPID, "this authorization already has its AuthRes");
+  }
+
+  // AuthRes ::= CHOICE { encB [0] EncB{P, M, AuthResData, AuthResBaggage}, encBX [1] ... }:
+  // encBX would carry a PANToken, which this merchant must never receive (notes §8.1).
+  const auto& res = std::get<asn1::Message::kAuthorizationResponse>(w.message.value);
+  if (res.value.index() != 0)
+    return refusal(ErrorCode::kMessageNotSupported, "AuthRes with a PANToken (encBX) refused");
+  OPENSET_TRY(ByteView encb, explicit_inner(body, 0));
+  OPENSET_TRY(seal::KeyHolder holder, config_.credentials.holder());
+  seal::EncBTypes types{content_type(CT::kAuthResBaggage), content_type(CT::kAuthResTBS),
+                        content_type(CT::kAuthResTBE)};
+  OPENSET_TRY(OpenedSigned o, open_encb(env_, encb, holder, types, pki::CertType::kGatewaySignature,
+                                        config_.trust, brand));
+  OPENSET_TRY(asn1::AuthResData data, asn1::decode<asn1::AuthResData>(o.content));
+  OPENSET_TRY(asn1::AuthResBaggage baggage, asn1::decode<asn1::AuthResBaggage>(o.baggage));
+  if (!ct_equal(data.auth_tags.auth_rr_tags.rrpid, *h.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "AuthRes RRPID differs from the header's");
+  if (!ct_equal(data.auth_tags.trans_ids.xid, xid))
+    return refusal(ErrorCode::kUnknownXID, "AuthRes names another XID");
+  const asn1::AuthHeader& ah = data.auth_res_payload.auth_header;
+  const bool approved = ah.auth_code == asn1::AuthCode::kApproved;
+  std::optional<Bytes> cap_token;
+  if (baggage.cap_token) cap_token = asn1::encode(*baggage.cap_token);
+
+  // PRes (notes §3.10): AuthStatus with AuthRatio = AuthAmt / PurchAmt.
+  OPENSET_TRY(asn1::TransIDs tids, asn1::decode<asn1::TransIDs>(trans_ids_der));
+  asn1::PResData pres;
+  pres.trans_ids = tids;
+  pres.rrpid = oi_rrpid;
+  pres.chall_c = oi_chall_c;
+  asn1::PResPayload p;
+  p.completion_code = amount.amount == 0 ? asn1::CompletionCode::kMeaninglessRatio
+                                         : asn1::CompletionCode::kAuthorizationPerformed;
+  asn1::Results results;
+  asn1::AuthStatus st;
+  st.auth_date = env_.date();
+  st.auth_code = ah.auth_code;
+  st.auth_ratio = approved ? ratio(ah.auth_amt, amount) : 0.0;
+  results.auth_status = st;
+  if (baggage.acq_card_msg) results.acq_card_msg = baggage.acq_card_msg;  // opaque, forwarded
+  p.results = std::move(results);
+  pres.p_res_payload_seq.push_back(std::move(p));
+  OPENSET_TRY(seal::Signer signer, config_.credentials.signer(true));
+  OPENSET_TRY(asn1::SignedData sd, seal::S(signer, content_type(CT::kPResData), asn1::encode(pres)));
+  asn1::Message m;
+  m.value.emplace<asn1::Message::kPurchaseResponse>(std::move(sd));
+  Bytes wire = wrap(make_header(env_, asn1::MessageIDs{tids.lid_c, tids.lid_m, tids.xid}, oi_rrpid),
+                    std::move(m));
+
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_orders SET state = ?, auth_res_digest = ?, auth_code = ?, "
+                          "auth_currency = ?, auth_amount = ?, auth_exp10 = ?, cap_token = ?, "
+                          "pres = ?, updated_at = ? WHERE id = ?",
+                          approved ? "authorized" : "declined", digest,
+                          static_cast<std::int64_t>(ah.auth_code), ah.auth_amt.currency,
+                          ah.auth_amt.amount, ah.auth_amt.amt_exp10, cap_token, wire, env_.now(),
+                          id));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: order {}: AuthRes {} (AuthCode {}), PRes sent", order_id,
+                  approved ? "approved" : "declined", static_cast<int>(ah.auth_code)));
+  Answer a;
+  a.send.push_back(Outgoing{Peer::kCardholder, "PRes", std::move(wire)});
+  return a;
+}
+
+Result<Answer> Merchant::capture(const std::vector<CaptureItem>& items) {
+  struct Pick {
+    std::string order_id;
+    std::string brand;
+    CapRequestItem item;
+  };
+  std::vector<Pick> picks;
+  auto take = [&](const store::Statement& s, const std::optional<Money>& amount) -> Status {
+    Pick p;
+    p.order_id = s.column_text(0);
+    p.brand = s.column_text(1);
+    if (s.column_text(2) != "authorized")
+      return Error(Errc::kInvalidArgument, "order " + p.order_id + " is not authorized");
+    if (s.column_is_null(3))
+      return Error(Errc::kInvalidArgument, "order " + p.order_id + " has no CapToken");
+    p.item.cap_token = s.column_blob(3);
+    OPENSET_TRY(p.item.trans_ids, asn1::decode<asn1::TransIDs>(s.column_blob(4)));
+    p.item.auth_rrpid = s.column_blob(5);
+    p.item.amount = amount ? *amount : Money{s.column_int64(6), s.column_int64(7), s.column_int64(8)};
+    picks.push_back(std::move(p));
+    return Ok{};
+  };
+  constexpr std::string_view kPick =
+      "SELECT order_id, brand, state, cap_token, trans_ids, auth_rrpid, auth_currency, "
+      "auth_amount, auth_exp10 FROM merchant_orders ";
+  if (items.empty()) {
+    OPENSET_TRY(store::Statement s,
+                db_.prepare(std::string(kPick) + "WHERE state = 'authorized' ORDER BY id"));
+    for (;;) {
+      OPENSET_TRY(bool row, s.step());
+      if (!row) break;
+      OPENSET_CHECK(take(s, std::nullopt));
+    }
+  } else {
+    for (const auto& it : items) {
+      OPENSET_TRY(store::Statement s,
+                  sql::prepare(db_, std::string(kPick) + "WHERE order_id = ?", it.order_id));
+      OPENSET_TRY(bool row, s.step());
+      if (!row) return Error(Errc::kInvalidArgument, "no order " + it.order_id);
+      OPENSET_CHECK(take(s, it.amount));
+    }
+  }
+  if (picks.empty()) return Error(Errc::kInvalidArgument, "nothing to capture");
+
+  // One CapReq per gateway (brand).
+  std::map<std::string, std::vector<const Pick*>> by_brand;
+  for (const auto& p : picks) by_brand[p.brand].push_back(&p);
+  Answer a;
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  for (const auto& [brand, group] : by_brand) {
+    const GatewayRoute* gw = route(brand);
+    if (gw == nullptr) return Error(Errc::kInvalidArgument, "no gateway for brand " + brand);
+    std::vector<CapRequestItem> reqs;
+    for (const Pick* p : group) reqs.push_back(p->item);
+    Bytes rrpid = env_.random.bytes(20);
+    OPENSET_TRY(Bytes wire, make_cap_req(env_, config_.credentials, merchant_id_,
+                                         gw->key_exchange_certificate, rrpid, reqs));
+    OPENSET_CHECK(sql::exec(db_,
+                            "INSERT INTO merchant_captures (rrpid, brand, cap_req, state, "
+                            "created_at, updated_at) VALUES (?, ?, ?, 'sent', ?, ?)",
+                            rrpid, brand, wire, env_.now(), env_.now()));
+    for (const Pick* p : group)
+      OPENSET_CHECK(sql::exec(db_,
+                              "UPDATE merchant_orders SET state = 'capturing', cap_rrpid = ?, "
+                              "updated_at = ? WHERE order_id = ?",
+                              rrpid, env_.now(), p->order_id));
+    log(fmt::format("merchant: CapReq with {} item(s) to the {} gateway", group.size(), brand));
+    a.send.push_back(Outgoing{Peer::kGateway, "CapReq", std::move(wire)});
+  }
+  OPENSET_CHECK(tx.commit());
+  return a;
+}
+
+// CapRes ::= Enc{P, M, CapResData} (notes §4.6).
+Result<Answer> Merchant::on_cap_res(const asn1::MessageWrapper& w, ByteView der) {
+  const auto& h = w.message_header;
+  if (!h.rrpid) return refusal(ErrorCode::kBadMessageHeader, "CapRes without an RRPID");
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_, "SELECT brand, cap_res FROM merchant_captures WHERE rrpid = ?",
+                           *h.rrpid));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return refusal(ErrorCode::kUnknownRRPID, "no CapReq with this RRPID");
+  const std::string brand = q.column_text(0);
+  if (!q.column_is_null(1)) {
+    if (q.column_blob(1) == to_bytes(der)) return Answer{};
+    return refusal(ErrorCode::kUnknownRRPID, "this CapReq already has its CapRes");
+  }
+  const auto& ed = std::get<asn1::Message::kCaptureResponse>(w.message.value);
+  OPENSET_TRY(seal::KeyHolder holder, config_.credentials.holder());
+  OPENSET_TRY(OpenedSigned o,
+              open_enc(env_, ed, holder,
+                       seal::EncTypes{content_type(CT::kCapResData), content_type(CT::kCapResTBE)},
+                       pki::CertType::kGatewaySignature, config_.trust, brand));
+  OPENSET_TRY(asn1::CapResData data, asn1::decode<asn1::CapResData>(o.content));
+  if (!ct_equal(data.cap_rr_tags.rrpid, *h.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "CapRes RRPID differs from the header's");
+
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  for (const asn1::CapResItem& it : data.cap_res_item_seq) {
+    const auto& p = it.cap_res_payload;
+    const bool ok = p.cap_code == asn1::CapCode::kSuccess;
+    OPENSET_CHECK(sql::exec(db_,
+                            "UPDATE merchant_orders SET state = ?, cap_code = ?, cap_currency = ?, "
+                            "cap_amount = ?, cap_exp10 = ?, updated_at = ? WHERE xid = ? AND "
+                            "auth_rrpid = ? AND cap_rrpid = ?",
+                            ok ? "captured" : "authorized", static_cast<std::int64_t>(p.cap_code),
+                            p.cap_amt.currency, p.cap_amt.amount, p.cap_amt.amt_exp10, env_.now(),
+                            it.trans_ids.xid, it.auth_rrpid, *h.rrpid));
+  }
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_captures SET cap_res = ?, state = 'answered', "
+                          "updated_at = ? WHERE rrpid = ?",
+                          der, env_.now(), *h.rrpid));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: CapRes with {} item(s) recorded", data.cap_res_item_seq.size()));
+  return Answer{};
+}
+
+// An Error from the gateway (signed by a gateway of the brand) about an AuthReq or a CapReq.
+Result<Answer> Merchant::on_error(const asn1::MessageWrapper& w, ByteView der) {
+  (void)der;
+  OPENSET_TRY(ReceivedError e, read_error(w));
+  std::optional<Bytes> rrpid = e.about ? e.about->rrpid : w.message_header.rrpid;
+  if (!rrpid) return Answer{};
+  // Only a gateway's signed Error changes an order's state.
+  const auto& err = std::get<asn1::Message::kError>(w.message.value);
+  if (err.value.index() != 0) {
+    log("merchant: unsigned Error ignored");
+    return Answer{};
+  }
+  auto cs = verify_signed(env_, std::get<0>(err.value), content_type(CT::kErrorTBS),
+                          pki::CertType::kGatewaySignature, config_.trust);
+  if (!cs.ok()) {
+    log("merchant: Error with a signature that does not verify ignored");
+    return Answer{};
+  }
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_orders SET state = 'declined', updated_at = ? "
+                          "WHERE auth_rrpid = ? AND state = 'authorizing'",
+                          env_.now(), *rrpid));
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_orders SET state = 'authorized', updated_at = ? "
+                          "WHERE cap_rrpid = ? AND state = 'capturing'",
+                          env_.now(), *rrpid));
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_captures SET state = 'refused', updated_at = ? "
+                          "WHERE rrpid = ?",
+                          env_.now(), *rrpid));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: the gateway refused a request (ErrorCode {})", static_cast<int>(e.code)));
+  return Answer{};
+}
+
+Result<std::vector<OrderView>> Merchant::orders() {
+  OPENSET_TRY(store::Statement s, db_.prepare(std::string(kSelectOrder) + "ORDER BY id"));
+  std::vector<OrderView> out;
+  for (;;) {
+    OPENSET_TRY(bool row, s.step());
+    if (!row) break;
+    out.push_back(read_order(s));
+  }
+  return out;
+}
+
+Result<OrderView> Merchant::order(std::string_view order_id) {
+  OPENSET_TRY(store::Statement s,
+              sql::prepare(db_, std::string(kSelectOrder) + "WHERE order_id = ?", order_id));
+  OPENSET_TRY(bool row, s.step());
+  if (!row) return Error(Errc::kInvalidArgument, "no order " + std::string(order_id));
+  return read_order(s);
+}
+
+}  // namespace openset::roles::purchase
