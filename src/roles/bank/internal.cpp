@@ -1,5 +1,7 @@
 #include "internal.hpp"
 
+#include "openset/der/der.hpp"
+
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -67,27 +69,7 @@ std::optional<std::int64_t> day_start(std::string_view day) {
   return days_from_civil(*y, static_cast<unsigned>(*m), static_cast<unsigned>(*d)) * 86400;
 }
 
-std::string iso8601(std::int64_t t) {
-  std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  std::int64_t secs = t - days * 86400;
-  // civil_from_days (Hinnant).
-  std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = yoe + era * 400;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
-                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
-                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                static_cast<long long>(secs % 60));
-  return std::string(buf.data());
-}
+std::string iso8601(std::int64_t t) { return der::Time::from_unix(t).to_iso8601(); }
 
 std::string last4(std::string_view pan) {
   return std::string(pan.size() <= 4 ? pan : pan.substr(pan.size() - 4));
