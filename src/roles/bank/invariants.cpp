@@ -162,6 +162,17 @@ const std::vector<Rule>& acquirer_rules() {
   return kRules;
 }
 
+// Integer columns come back as decimal text; anything else reads as 0 (and then mismatches).
+std::int64_t to_int(const std::string& s) {
+  std::int64_t v = 0;
+  bool neg = !s.empty() && s[0] == '-';
+  for (std::size_t i = neg ? 1 : 0; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9' || __builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, s[i] - '0', &v))
+      return 0;
+  }
+  return neg ? -v : v;
+}
+
 // currency -> balance, from accounts "<prefix><currency>".
 Result<std::map<std::int64_t, std::int64_t>> by_currency(Ledger& ledger, const std::string& prefix) {
   OPENSET_TRY(auto balances, ledger.balances(prefix));
@@ -169,7 +180,7 @@ Result<std::map<std::int64_t, std::int64_t>> by_currency(Ledger& ledger, const s
   for (const auto& [id, balance] : balances) {
     std::string tail = id.substr(prefix.size());
     if (tail.empty() || !detail::digits_only(tail)) continue;
-    out[std::stoll(tail)] += balance;
+    out[to_int(tail)] += balance;
   }
   return out;
 }
@@ -182,7 +193,7 @@ struct CaptureRow {
 Result<std::map<std::string, CaptureRow>> captures_of(store::Database& db, const char* sql) {
   OPENSET_TRY(Rows r, rows(db, sql, 4));
   std::map<std::string, CaptureRow> out;
-  for (const auto& row : r) out[row[0]] = CaptureRow{row[1], std::stoll(row[2]), std::stoll(row[3])};
+  for (const auto& row : r) out[row[0]] = CaptureRow{row[1], to_int(row[2]), to_int(row[3])};
   return out;
 }
 

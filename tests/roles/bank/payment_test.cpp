@@ -547,3 +547,35 @@ TEST_F(PaymentTest, InvariantCheckerFindsAPostingForADeclineAndALostMirror) {
 
 }  // namespace
 }  // namespace openset::roles::bank::testing
+
+namespace openset::roles::bank::testing {
+namespace {
+
+TEST_F(BankTest, LongestBinPrefixRoutesToTheRightIssuerAndBothSettle) {
+  auto second = IssuerBank::open((dir_ / "issuer2.db").string(), IssuerProfile{"ISS2", "Second Issuer"});
+  ASSERT_TRUE(second.ok()) << second.error().to_string();
+  std::unique_ptr<IssuerBank> iss2 = std::move(*second);
+  ASSERT_TRUE(iss2->add_bin("411122", "Atlas").ok());
+  const std::string pan2 = "4111229999990000";
+  ASSERT_TRUE(iss2->open_card({pan2, kExpiry, 20000, 840, "Atlas", {}}).ok());
+  ASSERT_TRUE(acquirer_->add_routes(*iss2).ok());
+
+  std::string a1 = approve("a1", kPanUsd, usd(1000));
+  std::string a2 = approve("a2", pan2, usd(2000));
+  EXPECT_EQ(a1.rfind("ISS1-", 0), 0u);
+  EXPECT_EQ(a2.rfind("ISS2-", 0), 0u);
+  // 4111222233334444 is ISS1's card but falls in ISS2's longer BIN: ISS2 does not know it.
+  EXPECT_EQ(acquirer_->authorize(auth("a3", kPanJpy, jpy(10))).value().verdict, AuthVerdict::kUnknownCard);
+  ASSERT_EQ(acquirer_->capture(cap("c1", a1, usd(1000))).value().verdict, CaptureVerdict::kCaptured);
+  ASSERT_EQ(acquirer_->capture(cap("c2", a2, usd(2000))).value().verdict, CaptureVerdict::kCaptured);
+  EXPECT_EQ(acquirer_->ledger().balance("due-from:ISS1:840").value(), 1000);
+  EXPECT_EQ(acquirer_->ledger().balance("due-from:ISS2:840").value(), 2000);
+  EXPECT_EQ(acquirer_->merchant_balance("M1", 840).value(), 3000);
+  auto v = check_invariants({issuer_.get(), iss2.get()}, {acquirer_.get()});
+  EXPECT_TRUE(v.empty()) << to_string(v);
+  acquirer_.reset();  // it points at iss2, which goes first
+  check_invariants_at_end_ = false;
+}
+
+}  // namespace
+}  // namespace openset::roles::bank::testing
