@@ -62,7 +62,8 @@ Result<Bytes> encx_plaintext(const Signer& signer, const EncXTypes& types, ByteV
 // Opens an EncX: returns T, Param and the signature over SEQUENCE { T, Param }.
 Result<OpenedEnvelope> open_encx(const asn1::EnvelopedData& env, const KeyHolder& holder,
                                  const EncXTypes& types, std::uint8_t block_contents,
-                                 std::span<const TrustedSigner> trusted, const Policy& policy) {
+                                 std::span<const TrustedSigner> trusted, const Policy& policy,
+                                 const SignerResolver* resolve = nullptr) {
   OPENSET_TRY(detail::Unsealed u, detail::unseal(env, holder, types.enveloped_type,
                                                  block_contents, {false, true}, policy));
   // Plaintext = SEQUENCE { t T, s SO{S, SEQUENCE { t T, p Param }} }.
@@ -73,6 +74,11 @@ Result<OpenedEnvelope> open_encx(const asn1::EnvelopedData& env, const KeyHolder
   OPENSET_TRY(der::Element s, in.read_element(der::tags::kSequence));
   if (!in.empty()) return make_error(Errc::kMalformed, "EncX: unexpected data after s", in.offset());
   OPENSET_TRY(asn1::SignedData so, asn1::decode<asn1::SignedData>(s.tlv));
+  std::vector<TrustedSigner> resolved;
+  if (resolve != nullptr) {
+    OPENSET_TRY(resolved, (*resolve)(t.tlv, so));
+    trusted = resolved;
+  }
   SecretBytes tp(detail::sequence_of_two(t.tlv, u.param.view()));
   OPENSET_TRY(SignatureInfo info, verify_SO(so, types.signed_type, tp.view(), trusted, policy));
   OPENSET_CHECK(signature_in_suite(info, u.suite));
@@ -120,6 +126,20 @@ Result<asn1::EnvelopedData> EncX(const Signer& signer, const Recipient& recipien
                                  std::uint8_t block_contents) {
   OPENSET_CHECK(same_suite(signer, recipient, "EncX"));
   OPENSET_TRY(Bytes plaintext, encx_plaintext(signer, types, t_der, param_der));
+  SecretBytes param(param_der);
+  return detail::envelope(recipient, types.enveloped_type, plaintext, block_contents, param.view());
+}
+
+Result<asn1::EnvelopedData> EncX(std::span<const Signer> signers, const Recipient& recipient,
+                                 const EncXTypes& types, ByteView t_der, ByteView param_der,
+                                 std::uint8_t block_contents) {
+  if (signers.empty()) return make_error(Errc::kInvalidArgument, "EncX: no signer");
+  for (const Signer& s : signers) OPENSET_CHECK(same_suite(s, recipient, "EncX"));
+  OPENSET_CHECK(detail::check_one_tlv(t_der, "EncX: T"));
+  OPENSET_CHECK(detail::check_one_tlv(param_der, "EncX: Param"));
+  SecretBytes tp(detail::sequence_of_two(t_der, param_der));
+  OPENSET_TRY(asn1::SignedData so, SO(signers, types.signed_type, tp.view()));
+  Bytes plaintext = detail::sequence_of_two(t_der, asn1::encode(so));
   SecretBytes param(param_der);
   return detail::envelope(recipient, types.enveloped_type, plaintext, block_contents, param.view());
 }
@@ -174,6 +194,12 @@ Result<OpenedEnvelope> open_EncX(const asn1::EnvelopedData& env, const KeyHolder
                                  const EncXTypes& types, std::uint8_t block_contents,
                                  std::span<const TrustedSigner> trusted, const Policy& policy) {
   return open_encx(env, holder, types, block_contents, trusted, policy);
+}
+
+Result<OpenedEnvelope> open_EncX(const asn1::EnvelopedData& env, const KeyHolder& holder,
+                                 const EncXTypes& types, std::uint8_t block_contents,
+                                 const SignerResolver& resolve, const Policy& policy) {
+  return open_encx(env, holder, types, block_contents, {}, policy, &resolve);
 }
 
 Result<OpenedEnvelope> open_EncB(ByteView encb_der, const KeyHolder& holder,

@@ -33,8 +33,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "openset/asn1/pkcs7.hpp"
 #include "openset/base/bytes.hpp"
@@ -137,6 +139,11 @@ Result<asn1::EncryptedData> EncK(const KeyData& key, const Signer& signer, const
 Result<asn1::EnvelopedData> EncX(const Signer& signer, const Recipient& recipient,
                                  const EncXTypes& types, ByteView t_der, ByteView param_der,
                                  std::uint8_t block_contents);
+// EncX with two signers (certificate renewal: the new key and the certificate being renewed,
+// notes §5.4); 1..2 signers of one suite, the recipient's.
+Result<asn1::EnvelopedData> EncX(std::span<const Signer> signers, const Recipient& recipient,
+                                 const EncXTypes& types, ByteView t_der, ByteView param_der,
+                                 std::uint8_t block_contents);
 // DER of SEQUENCE { enc EnvelopedData, baggage } (the baggage TLV is appended as given).
 Result<Bytes> EncB(const Signer& signer, const Recipient& recipient, const EncBTypes& types,
                    ByteView t_der, ByteView baggage_der);
@@ -156,6 +163,15 @@ Result<OpenedEnvelope> open_EncK(const asn1::EncryptedData& data, const KeyData&
 Result<OpenedEnvelope> open_EncX(const asn1::EnvelopedData& env, const KeyHolder& holder,
                                  const EncXTypes& types, std::uint8_t block_contents,
                                  std::span<const TrustedSigner> trusted, const Policy& policy);
+// EncX whose signers are named inside T: certificate requests, signed with the very key being
+// certified (proof of possession, notes §5.4), which the receiver learns only by decrypting.
+// `resolve` receives T (decrypted, not yet verified: treat as untrusted input) and the SO{}
+// SignedData, and returns the signers to verify against; then verification is as open_EncX.
+using SignerResolver = std::function<Result<std::vector<TrustedSigner>>(
+    ByteView t_der, const asn1::SignedData& signature)>;
+Result<OpenedEnvelope> open_EncX(const asn1::EnvelopedData& env, const KeyHolder& holder,
+                                 const EncXTypes& types, std::uint8_t block_contents,
+                                 const SignerResolver& resolve, const Policy& policy);
 Result<OpenedEnvelope> open_EncB(ByteView encb_der, const KeyHolder& holder,
                                  const EncBTypes& types, std::span<const TrustedSigner> trusted,
                                  const Policy& policy);
