@@ -35,12 +35,15 @@ int main(int argc, char** argv) {
   DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand(
       "demo",
-      "The end-to-end showcase: a cardholder dual-signs an order and a payment instruction,\n"
-      "the merchant checks its half without seeing the card number, the gateway opens the\n"
-      "payment half. Every message is saved under --out for 'openset decode' and openssl.");
-  demo_cmd->add_option("--out", demo.out_dir, "Directory for the saved messages")
+      "The seed's story with every party running for real: the CA hierarchy, the banks, a\n"
+      "cardholder shopping and paying with SET's dual signature, the gateway authorizing\n"
+      "through acquirer and issuer, shipping, the day's capture and settlement. Every SET\n"
+      "message is saved under --out as NN-<MessageType>.der, each party's database in --out/state.");
+  demo_cmd->add_option("--out", demo.out_dir, "Directory for the messages, certificates and databases")
       ->capture_default_str();
-  demo_cmd->add_option("--suite", demo.suites, "Suite(s) to run: modern, set1 (default: both)")
+  demo_cmd->add_option("--suite", demo.suites,
+                       "Suite(s) to run: modern (default), set1 (SET 1.0's own algorithms); "
+                       "several: one folder each")
       ->check(CLI::IsMember({"modern", "set1"}));
   demo_cmd->add_flag("-v,--verbose", demo.verbose, "Also print each message's decoded tree");
 

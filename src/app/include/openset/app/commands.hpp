@@ -30,7 +30,7 @@ int run_suites(std::ostream& out);
 
 struct DemoOptions {
   std::string out_dir = "openset-demo";  // where every message is saved
-  std::vector<std::string> suites = {"modern", "set1"};
+  std::vector<std::string> suites = {"modern"};  // several: one folder per suite under out_dir
   bool verbose = false;                  // also print the decoded trees
 };
 int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err);
