@@ -58,6 +58,20 @@ for bin in "${benches[@]}"; do
   echo
 done
 
+# The whole purchase, every party in one process (openset bench purchase), in both suites.
+OPENSET_BIN="$BUILD_DIR/src/app/openset"
+if [[ -x "$OPENSET_BIN" ]]; then
+  N=200
+  [[ $QUICK -eq 1 ]] && N=20
+  for suite in modern set1; do
+    echo "=== openset bench purchase -n $N --suite $suite"
+    if ! "$OPENSET_BIN" bench purchase -n "$N" --suite "$suite"; then
+      failed+=("bench purchase $suite")
+    fi
+    echo
+  done
+fi
+
 if [[ ${#failed[@]} -ne 0 ]]; then
   echo "run-benchmarks: FAILED: ${failed[*]}" >&2
   exit 1

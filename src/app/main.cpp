@@ -47,6 +47,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"modern", "set1"}));
   demo_cmd->add_flag("-v,--verbose", demo.verbose, "Also print each message's decoded tree");
 
+  BenchOptions bench;
+  CLI::App* bench_cmd = app.add_subcommand("bench", "Benchmarks (throughput against a bound measured in the same run)");
+  bench_cmd->require_subcommand(1);
+  CLI::App* bench_purchase = bench_cmd->add_subcommand(
+      "purchase",
+      "N complete SET purchases (PInitReq through PRes) and their captures in one process:\n"
+      "purchases per second, p50/p99 latency, RSA operations per purchase, and the crypto\n"
+      "bound (the same number of RSA private-key operations alone) with the ratio.");
+  bench_purchase->add_option("-n", bench.n, "Number of purchases")->capture_default_str()->check(CLI::Range(1, 1000000));
+  bench_purchase->add_option("--suite", bench.suite, "modern or set1")
+      ->capture_default_str()->check(CLI::IsMember({"modern", "set1"}));
+  bench_purchase->add_option("--dir", bench.dir, "Keep the parties' databases here (default: a temporary directory)");
+
   CLI::App* suites =
       app.add_subcommand("suites", "List the cryptographic suites and their algorithms");
 
@@ -119,6 +132,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
+  if (*bench_purchase) return run_bench_purchase(bench, std::cout, std::cerr);
   if (*decode) return run_decode(dec, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
   if (*suites) return run_suites(std::cout);

@@ -148,7 +148,7 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
   OPENSET_TRY(e->issuer_, roles::bank::IssuerBank::open((opts.dir / "issuer.db").string(),
                                                         {"FAB", "First Atlas Bank"}));
   OPENSET_CHECK(e->issuer_->add_bin("4111", "Atlas"));
-  e->card_ = DemoCard{std::string(kAtlasPan), "", "Atlas", 150000};  // 1,500.00 USD
+  e->card_ = DemoCard{std::string(kAtlasPan), "", "Atlas", opts.credit_limit};
   {
     der::Time exp = der::Time::from_unix(now);
     e->card_.expiry = fmt::format("{:04d}{:02d}", exp.year + 3, exp.month);

@@ -35,6 +35,15 @@ struct DemoOptions {
 };
 int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err);
 
+// `openset bench purchase`: N complete purchases and their captures in one process; throughput,
+// latency, RSA operations per purchase and the crypto bound (src/app/commands/bench.cpp).
+struct BenchOptions {
+  int n = 200;
+  std::string suite = "modern";
+  std::string dir;  // where the parties' databases go (default: a temporary directory, removed)
+};
+int run_bench_purchase(const BenchOptions& opts, std::ostream& out, std::ostream& err);
+
 }  // namespace openset::app
 
 namespace openset::app {

@@ -35,6 +35,7 @@ struct EcosystemOptions {
   crypto::SuiteId suite = crypto::SuiteId::kModern;
   std::int64_t start = 0;     // Unix time of "now" at the start (0: the system clock)
   std::uint64_t seed = 0;     // 0: OpenSSL randomness; else a deterministic stream (tests)
+  std::int64_t credit_limit = 150000;  // the demo card's limit, minor units of USD
   // Progress lines while keys are generated and parties set up ("" lines are not sent).
   std::function<void(std::string_view)> progress;
   // Where the engines' log lines go (none: discarded).
