@@ -454,10 +454,6 @@ Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der
 
   // PRes (notes §3.10): AuthStatus with AuthRatio = AuthAmt / PurchAmt.
   OPENSET_TRY(asn1::TransIDs tids, asn1::decode<asn1::TransIDs>(trans_ids_der));
-  asn1::PResData pres;
-  pres.trans_ids = tids;
-  pres.rrpid = oi_rrpid;
-  pres.chall_c = oi_chall_c;
   asn1::PResPayload p;
   p.completion_code = amount.amount == 0 ? asn1::CompletionCode::kMeaninglessRatio
                                          : asn1::CompletionCode::kAuthorizationPerformed;
@@ -469,13 +465,7 @@ Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der
   results.auth_status = st;
   if (baggage.acq_card_msg) results.acq_card_msg = baggage.acq_card_msg;  // opaque, forwarded
   p.results = std::move(results);
-  pres.p_res_payload_seq.push_back(std::move(p));
-  OPENSET_TRY(seal::Signer signer, config_.credentials.signer(true));
-  OPENSET_TRY(asn1::SignedData sd, seal::S(signer, content_type(CT::kPResData), asn1::encode(pres)));
-  asn1::Message m;
-  m.value.emplace<asn1::Message::kPurchaseResponse>(std::move(sd));
-  Bytes wire = wrap(make_header(env_, asn1::MessageIDs{tids.lid_c, tids.lid_m, tids.xid}, oi_rrpid),
-                    std::move(m));
+  OPENSET_TRY(Bytes wire, make_pres(tids, oi_rrpid, oi_chall_c, std::move(p)));
 
   OPENSET_TRY(store::Transaction tx, db_.begin());
   OPENSET_CHECK(sql::exec(db_,
@@ -492,6 +482,22 @@ Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der
   Answer a;
   a.send.push_back(Outgoing{Peer::kCardholder, "PRes", std::move(wire)});
   return a;
+}
+
+// PRes ::= S{M, PResData} with one payload (notes §3.10), in a MessageWrapper for the wallet.
+Result<Bytes> Merchant::make_pres(const asn1::TransIDs& tids, const Bytes& oi_rrpid,
+                                  const Bytes& oi_chall_c, asn1::PResPayload payload) {
+  asn1::PResData pres;
+  pres.trans_ids = tids;
+  pres.rrpid = oi_rrpid;
+  pres.chall_c = oi_chall_c;
+  pres.p_res_payload_seq.push_back(std::move(payload));
+  OPENSET_TRY(seal::Signer signer, config_.credentials.signer(true));
+  OPENSET_TRY(asn1::SignedData sd, seal::S(signer, content_type(CT::kPResData), asn1::encode(pres)));
+  asn1::Message m;
+  m.value.emplace<asn1::Message::kPurchaseResponse>(std::move(sd));
+  return wrap(make_header(env_, asn1::MessageIDs{tids.lid_c, tids.lid_m, tids.xid}, oi_rrpid),
+              std::move(m));
 }
 
 Result<Answer> Merchant::capture(const std::vector<CaptureItem>& items) {
@@ -630,11 +636,27 @@ Result<Answer> Merchant::on_error(const asn1::MessageWrapper& w, ByteView der) {
     log("merchant: Error with a signature that does not verify ignored");
     return Answer{};
   }
+  // An AuthReq the gateway refused: the order is declined and the cardholder learns it from a
+  // PRes with CompletionCode orderRejected (notes §3.10).
+  Answer a;
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT id, trans_ids, oi_rrpid, oi_chall_c FROM merchant_orders "
+                           "WHERE auth_rrpid = ? AND state = 'authorizing'",
+                           *rrpid));
+  OPENSET_TRY(bool pending, q.step());
   OPENSET_TRY(store::Transaction tx, db_.begin());
-  OPENSET_CHECK(sql::exec(db_,
-                          "UPDATE merchant_orders SET state = 'declined', updated_at = ? "
-                          "WHERE auth_rrpid = ? AND state = 'authorizing'",
-                          env_.now(), *rrpid));
+  if (pending) {
+    OPENSET_TRY(asn1::TransIDs tids, asn1::decode<asn1::TransIDs>(q.column_blob(1)));
+    asn1::PResPayload p;
+    p.completion_code = asn1::CompletionCode::kOrderRejected;
+    OPENSET_TRY(Bytes wire, make_pres(tids, q.column_blob(2), q.column_blob(3), std::move(p)));
+    OPENSET_CHECK(sql::exec(db_,
+                            "UPDATE merchant_orders SET state = 'declined', pres = ?, updated_at = ? "
+                            "WHERE id = ?",
+                            wire, env_.now(), q.column_int64(0)));
+    a.send.push_back(Outgoing{Peer::kCardholder, "PRes", std::move(wire)});
+  }
   OPENSET_CHECK(sql::exec(db_,
                           "UPDATE merchant_orders SET state = 'authorized', updated_at = ? "
                           "WHERE cap_rrpid = ? AND state = 'capturing'",
@@ -645,7 +667,7 @@ Result<Answer> Merchant::on_error(const asn1::MessageWrapper& w, ByteView der) {
                           env_.now(), *rrpid));
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: the gateway refused a request (ErrorCode {})", static_cast<int>(e.code)));
-  return Answer{};
+  return a;
 }
 
 Result<std::vector<OrderView>> Merchant::orders() {

@@ -421,8 +421,11 @@ Result<Answer> Wallet::on_error(const asn1::MessageWrapper& w, ByteView der) {
   return Answer{};
 }
 
-Result<std::vector<LogEntry>> Wallet::history() {
-  OPENSET_TRY(store::Statement s, db_.prepare(std::string(kSelectEntry) + "ORDER BY id"));
+Result<std::vector<LogEntry>> Wallet::history() { return wallet_history(db_); }
+Result<Transaction> Wallet::show(std::int64_t id) { return wallet_transaction(db_, id); }
+
+Result<std::vector<LogEntry>> wallet_history(store::Database& db) {
+  OPENSET_TRY(store::Statement s, db.prepare(std::string(kSelectEntry) + "ORDER BY id"));
   std::vector<LogEntry> out;
   for (;;) {
     OPENSET_TRY(bool row, s.step());
@@ -432,14 +435,14 @@ Result<std::vector<LogEntry>> Wallet::history() {
   return out;
 }
 
-Result<Transaction> Wallet::show(std::int64_t id) {
-  OPENSET_TRY(store::Statement s, sql::prepare(db_, std::string(kSelectEntry) + "WHERE id = ?", id));
+Result<Transaction> wallet_transaction(store::Database& db, std::int64_t id) {
+  OPENSET_TRY(store::Statement s, sql::prepare(db, std::string(kSelectEntry) + "WHERE id = ?", id));
   OPENSET_TRY(bool row, s.step());
   if (!row) return Error(Errc::kInvalidArgument, fmt::format("no transaction {}", id));
   Transaction t;
   t.entry = read_entry(s);
   OPENSET_TRY(store::Statement q,
-              sql::prepare(db_,
+              sql::prepare(db,
                            "SELECT seq, direction, type, message, at FROM wallet_trail WHERE "
                            "purchase_id = ? ORDER BY seq",
                            id));

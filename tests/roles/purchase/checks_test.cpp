@@ -259,9 +259,49 @@ TEST_P(CheckTest, GatewayRefusesATamperedPI) {
   ASSERT_EQ(g.send.size(), 1u);
   EXPECT_TRUE(must(w->gateway_engine->authorizations()).empty());
   expect_nothing_moved();
-  // The merchant takes the gateway's signed Error: the order is declined.
-  EXPECT_TRUE(w->to_merchant(g.send[0].message).ok());
+  // The merchant takes the gateway's signed Error: the order is declined and the cardholder gets
+  // a PRes saying orderRejected.
+  Answer m2 = w->to_merchant(g.send[0].message);
+  ASSERT_TRUE(m2.ok()) << m2.detail;
   EXPECT_EQ(must(w->merchant_engine->order(r.order_id)).state, OrderState::kDeclined);
+  ASSERT_EQ(m2.send.size(), 1u);
+  EXPECT_EQ(m2.send[0].type, "PRes");
+  ASSERT_TRUE(w->to_wallet(m2.send[0].message).ok());
+  auto e = must(w->wallet->history()).at(0);
+  EXPECT_EQ(e.status, WalletStatus::kDeclined);
+  EXPECT_EQ(e.completion_code, static_cast<std::int64_t>(asn1::CompletionCode::kOrderRejected));
+}
+
+TEST_P(CheckTest, ABlockedCardIsDeclinedAndMovesNothing) {
+  ASSERT_TRUE(w->issuer->block_card(kPan).ok());
+  w->start();
+  auto r = w->purchase(usd(5000));
+  ASSERT_FALSE(r.refused) << r.detail;
+  EXPECT_EQ(must(w->merchant_engine->order(r.order_id)).auth_code,
+            static_cast<std::int64_t>(AuthCode::kCallIssuer));
+  EXPECT_EQ(must(w->wallet->history()).at(0).status, WalletStatus::kDeclined);
+  expect_no_authorization();
+}
+
+TEST_P(CheckTest, AMerchantTheAcquirerSuspendedIsDeclined) {
+  ASSERT_TRUE(w->acquirer->set_merchant_suspended("MER-0001", true).ok());
+  w->start();
+  auto r = w->purchase(usd(5000));
+  ASSERT_FALSE(r.refused) << r.detail;
+  EXPECT_EQ(must(w->merchant_engine->order(r.order_id)).auth_code,
+            static_cast<std::int64_t>(AuthCode::kInvalidTransaction));
+  expect_no_authorization();
+}
+
+TEST_P(CheckTest, AnUnsignedOrForgedErrorChangesNothingAtTheMerchant) {
+  w->start();
+  auto r = w->purchase(usd(5000), kOD, std::nullopt, std::nullopt, {}, World::Stop::kBeforeAuthReq);
+  // An unsigned Error "from the gateway" about the AuthReq.
+  Bytes err = must(make_error_message(w->env, refusal(ErrorCode::kSignatureFailure, "x"), r.auth_req));
+  Answer a = w->to_merchant(err);
+  EXPECT_TRUE(a.ok());
+  EXPECT_TRUE(a.send.empty());  // never an Error for an Error
+  EXPECT_EQ(must(w->merchant_engine->order(r.order_id)).state, OrderState::kAuthorizing);
 }
 
 TEST_P(CheckTest, GatewayDeclinesAMerchantAskingMoreThanTheCardholderSigned) {

@@ -100,6 +100,8 @@ class Merchant {
   Result<Answer> on_auth_res(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_cap_res(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_error(const asn1::MessageWrapper& w, ByteView der);
+  Result<Bytes> make_pres(const asn1::TransIDs& tids, const Bytes& oi_rrpid, const Bytes& oi_chall_c,
+                          asn1::PResPayload payload);
   const GatewayRoute* route(std::string_view brand) const;
   void log(std::string_view line) const;
 

@@ -82,6 +82,11 @@ struct Transaction {
   std::vector<TrailItem> trail;
 };
 
+// The transaction log read straight from a wallet's database (`openset wallet history|show`):
+// no keys or card needed to read it.
+Result<std::vector<LogEntry>> wallet_history(store::Database& db);
+Result<Transaction> wallet_transaction(store::Database& db, std::int64_t id);
+
 class Wallet {
  public:
   static Result<std::unique_ptr<Wallet>> open(const std::string& db_path, WalletConfig config,
