@@ -2,6 +2,7 @@
 // returns the process exit code. main.cpp parses the command line; tests and fuzzers call these.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -43,6 +44,16 @@ struct BenchOptions {
   std::string dir;  // where the parties' databases go (default: a temporary directory, removed)
 };
 int run_bench_purchase(const BenchOptions& opts, std::ostream& out, std::ostream& err);
+
+// `openset wallet history` / `openset wallet show ID`: the cardholder's transaction log, read from
+// the wallet's database (src/app/commands/wallet.cpp).
+struct WalletOptions {
+  std::string db;         // the wallet's SQLite file (openset demo: DIR/state/wallet.db)
+  std::int64_t id = 0;    // show
+  bool json = false;
+};
+int run_wallet_history(const WalletOptions& opts, std::ostream& out, std::ostream& err);
+int run_wallet_show(const WalletOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace openset::app
 
