@@ -35,30 +35,14 @@ int main(int argc, char** argv) {
   DemoOptions demo;
   CLI::App* demo_cmd = app.add_subcommand(
       "demo",
-      "The seed's story with every party running for real: the CA hierarchy, the banks, a\n"
-      "cardholder shopping and paying with SET's dual signature, the gateway authorizing\n"
-      "through acquirer and issuer, shipping, the day's capture and settlement. Every SET\n"
-      "message is saved under --out as NN-<MessageType>.der, each party's database in --out/state.");
-  demo_cmd->add_option("--out", demo.out_dir, "Directory for the messages, certificates and databases")
+      "The end-to-end showcase: a cardholder dual-signs an order and a payment instruction,\n"
+      "the merchant checks its half without seeing the card number, the gateway opens the\n"
+      "payment half. Every message is saved under --out for 'openset decode' and openssl.");
+  demo_cmd->add_option("--out", demo.out_dir, "Directory for the saved messages")
       ->capture_default_str();
-  demo_cmd->add_option("--suite", demo.suites,
-                       "Suite(s) to run: modern (default), set1 (SET 1.0's own algorithms); "
-                       "several: one folder each")
+  demo_cmd->add_option("--suite", demo.suites, "Suite(s) to run: modern, set1 (default: both)")
       ->check(CLI::IsMember({"modern", "set1"}));
   demo_cmd->add_flag("-v,--verbose", demo.verbose, "Also print each message's decoded tree");
-
-  BenchOptions bench;
-  CLI::App* bench_cmd = app.add_subcommand("bench", "Benchmarks (throughput against a bound measured in the same run)");
-  bench_cmd->require_subcommand(1);
-  CLI::App* bench_purchase = bench_cmd->add_subcommand(
-      "purchase",
-      "N complete SET purchases (PInitReq through PRes) and their captures in one process:\n"
-      "purchases per second, p50/p99 latency, RSA operations per purchase, and the crypto\n"
-      "bound (the same number of RSA private-key operations alone) with the ratio.");
-  bench_purchase->add_option("-n", bench.n, "Number of purchases")->capture_default_str()->check(CLI::Range(1, 1000000));
-  bench_purchase->add_option("--suite", bench.suite, "modern or set1")
-      ->capture_default_str()->check(CLI::IsMember({"modern", "set1"}));
-  bench_purchase->add_option("--dir", bench.dir, "Keep the parties' databases here (default: a temporary directory)");
 
   CLI::App* suites =
       app.add_subcommand("suites", "List the cryptographic suites and their algorithms");
@@ -126,13 +110,53 @@ int main(int argc, char** argv) {
   ca_list->add_option("--dir", ca.dir, "The CA directory")->required();
   ca_list->add_flag("--json", ca.json, "Print JSON");
 
+
+  // openset wallet|merchant|gateway register (SET registration protocols, in-process)
+  RegisterOptions reg;
+  auto add_register = [&](CLI::App* parent, const char* who, bool card) {
+    CLI::App* c = parent->add_subcommand(
+        "register",
+        std::string("Register the ") + who + " with its SET CA: " +
+            (card ? "CardCInitReq, RegFormReq, CertReq (and CertInqReq)" : "Me-AqCInitReq, CertReq (and CertInqReq)") +
+            ",\nrun in-process against a CA directory and the bank's database. Saves every message as\n"
+            "NN-<MessageType>.der, the certificate(s) as PEM and the key(s) as encrypted PKCS#8 (0600) in --out.");
+    c->add_option("--ca-dir", reg.ca_dir, "CA directory (openset ca init --with cca,mca,pca)")->required();
+    c->add_option("--out", reg.out, "Output directory")->required();
+    c->add_option("--passphrase-file", reg.passphrase_file,
+                  "Passphrase of the CA key and of the new keys (else OPENSET_PASSPHRASE)");
+    c->add_option("--answer", reg.answers, "Registration form answer NAME=VALUE (repeat)");
+    if (card) {
+      c->add_option("--issuer-db", reg.issuer_db, "The issuer's SQLite file")->required();
+      c->add_option("--issuer-id", reg.issuer_id, "The issuer's id in that file")->capture_default_str();
+      c->add_option("--issuer-name", reg.issuer_name, "The issuer's name (OU of the certificate)")->capture_default_str();
+      c->add_option("--pan-file", reg.pan_file, "File holding the card number (never printed or stored)")->required();
+      c->add_option("--expiry", reg.expiry, "Card expiry YYYYMM")->required();
+    } else {
+      c->add_option("--acquirer-db", reg.acquirer_db, "The acquirer's SQLite file")->required();
+      c->add_option("--acquirer-id", reg.acquirer_id, "The acquirer's id in that file")->capture_default_str();
+      c->add_option("--acquirer-bin", reg.acquirer_bin, "The acquirer's BIN")->capture_default_str();
+      c->add_option("--id", reg.merchant_id, "Merchant (gateway) id at the acquirer")->required();
+    }
+    return c;
+  };
+  CLI::App* wallet_cmd = app.add_subcommand("wallet", "The cardholder's wallet");
+  wallet_cmd->require_subcommand(1);
+  CLI::App* wallet_register = add_register(wallet_cmd, "cardholder", true);
+  CLI::App* merchant_cmd = app.add_subcommand("merchant", "The merchant server");
+  merchant_cmd->require_subcommand(1);
+  CLI::App* merchant_register = add_register(merchant_cmd, "merchant", false);
+  CLI::App* gateway_cmd = app.add_subcommand("gateway", "The payment gateway");
+  gateway_cmd->require_subcommand(1);
+  CLI::App* gateway_register = add_register(gateway_cmd, "payment gateway", false);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
-  if (*bench_purchase) return run_bench_purchase(bench, std::cout, std::cerr);
+  if (*wallet_register) return run_wallet_register(reg, std::cout, std::cerr);
+  if (*merchant_register) return run_merchant_register(reg, std::cout, std::cerr);
+  if (*gateway_register) return run_gateway_register(reg, std::cout, std::cerr);
   if (*decode) return run_decode(dec, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
   if (*suites) return run_suites(std::cout);

@@ -806,10 +806,23 @@ struct CaEngine::Impl {
         return refusal(ErrorCode::kUnspecifiedFailure, "the issuer refused the registration");
       }
       // PANSecret = CardSecret XOR NonceCCA; the CN is HMAC(PANSecret, {PAN, expiry}) (notes §5.6).
-      nonce_cca = env.random.bytes(20);
+      // The CA refuses a cardholder name with a run of 12+ digits (it could be a PAN, docs/pki.md
+      // P-1); an upper-case hex HMAC has one now and then, so the CA draws another NonceCCA.
       SecretBytes card_secret(p0->card_secret);
-      auto ps = pki::pan_secret(card_secret, *nonce_cca);
-      if (!ps.ok()) return refusal(ErrorCode::kUnspecifiedFailure, "CardSecret unusable");
+      Result<SecretBytes> ps = Error(Errc::kInvalidArgument, "no NonceCCA");
+      for (int attempt = 0; attempt < 32; ++attempt) {
+        nonce_cca = env.random.bytes(20);
+        ps = pki::pan_secret(card_secret, *nonce_cca);
+        if (!ps.ok()) return refusal(ErrorCode::kUnspecifiedFailure, "CardSecret unusable");
+        auto cn = pki::unique_cardholder_id(suite(), p0->pan, p0->card_expiry, *ps);
+        if (!cn.ok()) return refusal(ErrorCode::kUnspecifiedFailure, "cardholder ID cannot be built");
+        std::size_t run = 0, longest = 0;
+        for (char ch : *cn) {
+          run = (ch >= '0' && ch <= '9') ? run + 1 : 0;
+          longest = std::max(longest, run);
+        }
+        if (longest < 12) break;
+      }
       auto subject = pki::cardholder_name(suite(), ca.brand(), cfg.issuer_unit, p0->pan, p0->card_expiry, *ps);
       if (!subject.ok()) return refusal(ErrorCode::kUnspecifiedFailure, "cardholder name cannot be built");
       a.subject = std::move(*subject);

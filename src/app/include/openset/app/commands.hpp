@@ -2,7 +2,6 @@
 // returns the process exit code. main.cpp parses the command line; tests and fuzzers call these.
 #pragma once
 
-#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -31,29 +30,10 @@ int run_suites(std::ostream& out);
 
 struct DemoOptions {
   std::string out_dir = "openset-demo";  // where every message is saved
-  std::vector<std::string> suites = {"modern"};  // several: one folder per suite under out_dir
+  std::vector<std::string> suites = {"modern", "set1"};
   bool verbose = false;                  // also print the decoded trees
 };
 int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err);
-
-// `openset bench purchase`: N complete purchases and their captures in one process; throughput,
-// latency, RSA operations per purchase and the crypto bound (src/app/commands/bench.cpp).
-struct BenchOptions {
-  int n = 200;
-  std::string suite = "modern";
-  std::string dir;  // where the parties' databases go (default: a temporary directory, removed)
-};
-int run_bench_purchase(const BenchOptions& opts, std::ostream& out, std::ostream& err);
-
-// `openset wallet history` / `openset wallet show ID`: the cardholder's transaction log, read from
-// the wallet's database (src/app/commands/wallet.cpp).
-struct WalletOptions {
-  std::string db;         // the wallet's SQLite file (openset demo: DIR/state/wallet.db)
-  std::int64_t id = 0;    // show
-  bool json = false;
-};
-int run_wallet_history(const WalletOptions& opts, std::ostream& out, std::ostream& err);
-int run_wallet_show(const WalletOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace openset::app
 
@@ -92,5 +72,31 @@ int run_ca_issue(const CaOptions& opts, std::ostream& out, std::ostream& err);
 int run_ca_revoke(const CaOptions& opts, std::ostream& out, std::ostream& err);
 int run_ca_crl(const CaOptions& opts, std::ostream& out, std::ostream& err);
 int run_ca_list(const CaOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace openset::app
+
+namespace openset::app {
+
+// `openset wallet register`, `openset merchant register`, `openset gateway register`: run the
+// SET registration protocol (roles::certs) in-process against the CCA / MCA / PCA of a CA
+// directory, with the issuer's / acquirer's SQLite file behind the CA (src/app/commands/register.cpp).
+struct RegisterOptions {
+  std::string ca_dir;                 // made by `openset ca init --with cca,mca,pca`
+  std::string out;                    // messages NN-<MessageType>.der, certificates, keys
+  std::string passphrase_file;        // else OPENSET_PASSPHRASE: the CA key's and the new keys'
+  std::vector<std::string> answers;   // registration form: name=value
+  // wallet
+  std::string issuer_db, issuer_id = "issuer", issuer_name = "Issuer";
+  std::string pan_file, expiry;
+  // merchant / gateway
+  std::string acquirer_db, acquirer_id = "acquirer", acquirer_bin = "400001";
+  std::string merchant_id;
+  // Not on the command line: tests fix the clock and make key encryption cheap.
+  long long at = 0;
+  unsigned pbkdf2_iterations = 0;
+};
+int run_wallet_register(const RegisterOptions& opts, std::ostream& out, std::ostream& err);
+int run_merchant_register(const RegisterOptions& opts, std::ostream& out, std::ostream& err);
+int run_gateway_register(const RegisterOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace openset::app

@@ -1,0 +1,342 @@
+// `openset wallet register`, `openset merchant register`, `openset gateway register`.
+//
+// In-process for now: the requester engine (roles::certs::Registration) talks to the CA engine
+// (roles::certs::CaEngine) of a CA directory made by `openset ca init --with cca,mca,pca`, with
+// the issuer's or the acquirer's SQLite file behind the CA. Every message exchanged is saved as
+// NN-<MessageType>.der in --out; the certificates as PEM; the private keys as encrypted PKCS#8
+// (PBES2, mode 0600); the cardholder's PANSecret (needed to pay) in a 0600 file. The PAN is read
+// from a file and never printed. The CA's registration state goes to <ca-dir>/registration.db
+// and every certificate issued is recorded in <ca-dir>/ca.db (so `openset ca list` shows it).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "openset/app/commands.hpp"
+#include "openset/asn1/set_certificate.hpp"
+#include "openset/crypto/keys.hpp"
+#include "openset/crypto/x509.hpp"
+#include "openset/pki/authority.hpp"
+#include "openset/pki/identity.hpp"
+#include "openset/pki/profile.hpp"
+#include "openset/roles/bank/acquirer.hpp"
+#include "openset/roles/bank/issuer.hpp"
+#include "openset/roles/certs/ca.hpp"
+#include "openset/roles/certs/requester.hpp"
+#include "openset/store/ca_repository.hpp"
+
+namespace openset::app {
+namespace {
+namespace fs = std::filesystem;
+using pki::CertType;
+using roles::certs::Requester;
+
+Result<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(Errc::kIo, "cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  std::size_t b = 0;
+  while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
+  return s.substr(b);
+}
+
+// Creates `path` with `mode` at creation (O_EXCL: never overwrites).
+Status write_file(const std::string& path, std::string_view data, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return Error(Errc::kIo, "cannot create " + path + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return Error(Errc::kIo, "cannot write " + path);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) return Error(Errc::kIo, "cannot write " + path);
+  return Ok{};
+}
+
+Result<std::string> passphrase(const RegisterOptions& o) {
+  std::string p;
+  if (!o.passphrase_file.empty()) {
+    OPENSET_TRY(std::string text, read_text(o.passphrase_file));
+    p = trimmed(text);
+  } else if (const char* env = std::getenv("OPENSET_PASSPHRASE")) {
+    p = env;
+  } else {
+    return Error(Errc::kInvalidArgument, "no passphrase: give --passphrase-file FILE or set OPENSET_PASSPHRASE");
+  }
+  if (p.empty()) return Error(Errc::kInvalidArgument, "the passphrase is empty");
+  return p;
+}
+
+// The CA directory's certificates by CA name, from ca.db (`openset ca init` records them).
+struct CaDir {
+  const crypto::Suite* suite = nullptr;
+  std::string brand;
+  std::map<std::string, Bytes> certs;  // root, brand, cca, mca, pca
+  std::vector<Bytes> all;
+};
+
+Result<CaDir> read_ca_dir(store::CaRepository& repo) {
+  CaDir d;
+  OPENSET_TRY(auto suite, repo.meta("suite"));
+  OPENSET_TRY(auto brand, repo.meta("brand"));
+  if (!suite || !brand) return Error(Errc::kMalformed, "ca.db has no suite/brand settings");
+  OPENSET_TRY(d.suite, crypto::suite_by_name(*suite));
+  d.brand = *brand;
+  for (const char* issuer : {"root", "brand"}) {
+    OPENSET_TRY(auto records, repo.list(issuer));
+    for (const auto& r : records) {
+      const char* name = r.cert_type == "root" ? "root" : r.cert_type == "brand" ? "brand"
+                         : r.cert_type == "CCA" ? "cca" : r.cert_type == "MCA" ? "mca"
+                         : r.cert_type == "PCA" ? "pca" : nullptr;
+      if (name == nullptr || d.certs.contains(name)) continue;
+      d.certs[name] = r.certificate;
+      d.all.push_back(r.certificate);
+    }
+  }
+  if (!d.certs.contains("root") || !d.certs.contains("brand")) return Error(Errc::kMalformed, "ca.db lacks the root or brand certificate");
+  return d;
+}
+
+// Restores one CA (cca, mca or pca) from its key file and its records (as `openset ca` does).
+Result<pki::CertificateAuthority> restore_ca(const std::string& dir, store::CaRepository& repo, const CaDir& d,
+                                             const std::string& name, CertType type, const std::string& pass) {
+  if (!d.certs.contains(name))
+    return Error(Errc::kInvalidArgument, "the CA directory has no " + name + "; create it with 'openset ca init --with " + name + "'");
+  OPENSET_TRY(std::string pem, read_text(dir + "/keys/" + name + ".key.pem"));
+  auto key = crypto::PrivateKey::from_encrypted_pem(pem, pass);
+  if (!key.ok()) return Error(key.error().code, "cannot decrypt the " + name + " key (wrong passphrase?)");
+  OPENSET_TRY(auto records, repo.list(name));
+  std::vector<pki::IssuedCertificate> issued;
+  for (const auto& r : records) {
+    std::optional<CertType> t;
+    for (const auto& p : pki::profiles())
+      if (p.name == r.cert_type) t = p.type;
+    if (!t) return Error(Errc::kMalformed, "record of unknown certificate type '" + r.cert_type + "'");
+    OPENSET_TRY(asn1::Certificate c, asn1::decode<asn1::Certificate>(r.certificate));
+    pki::IssuedCertificate ic{c.to_be_signed.serial_number, r.certificate, *t, c.to_be_signed.subject,
+                              c.to_be_signed.validity.not_after, std::nullopt};
+    if (r.revoked_at) ic.revoked_at = der::Time::from_unix(*r.revoked_at);
+    issued.push_back(std::move(ic));
+  }
+  OPENSET_TRY(auto crl_rows, repo.crls(name));
+  std::vector<pki::CrlRecord> crls;
+  for (const auto& c : crl_rows)
+    crls.push_back({c.number, der::Time::from_unix(c.this_update), der::Time::from_unix(c.next_update)});
+  return pki::CertificateAuthority::restore(*d.suite, std::move(*key), d.certs.at(name), type, std::move(issued),
+                                            std::move(crls));
+}
+
+std::map<std::string, std::string> parse_answers(const std::vector<std::string>& items) {
+  std::map<std::string, std::string> out;
+  for (const auto& a : items) {
+    auto eq = a.find('=');
+    if (eq == std::string::npos) out[a] = "";
+    else out[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  return out;
+}
+
+class Recorder {
+ public:
+  explicit Recorder(std::string dir) : dir_(std::move(dir)) {}
+  Status save(ByteView der) {
+    auto w = roles::unwrap(der);
+    std::string type = w.ok() ? std::string(roles::message_type_name(roles::message_index(*w))) : "unknown";
+    std::string prefix = std::to_string(++n_);
+    if (prefix.size() < 2) prefix.insert(0, "0");
+    return write_file(dir_ + "/" + prefix + "-" + type + ".der",
+                      std::string_view(reinterpret_cast<const char*>(der.data()), der.size()), 0644);
+  }
+  int count() const { return n_; }
+
+ private:
+  std::string dir_;
+  int n_ = 0;
+};
+
+Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostream& err) {
+  if (o.ca_dir.empty()) return Error(Errc::kInvalidArgument, "give the CA directory with --ca-dir DIR");
+  if (o.out.empty()) return Error(Errc::kInvalidArgument, "give the output directory with --out DIR");
+  if (!fs::exists(o.ca_dir + "/ca.db")) return Error(Errc::kIo, o.ca_dir + " is not a CA directory (no ca.db)");
+  OPENSET_TRY(std::string pass, passphrase(o));
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  if (ec) return Error(Errc::kIo, "cannot create " + o.out);
+
+  OPENSET_TRY(store::CaRepository repo, store::CaRepository::open(o.ca_dir + "/ca.db", store::Database::Mode::kOpenExisting));
+  OPENSET_TRY(CaDir d, read_ca_dir(repo));
+  const std::string ca_name = who == Requester::kCardholder ? "cca" : who == Requester::kMerchant ? "mca" : "pca";
+  OPENSET_TRY(pki::CertificateAuthority ca,
+              restore_ca(o.ca_dir, repo, d, ca_name, roles::certs::ca_type_for(who), pass));
+  OPENSET_TRY(std::string key_pem, read_text(o.ca_dir + "/keys/" + ca_name + ".key.pem"));
+  OPENSET_TRY(crypto::PrivateKey ca_key, crypto::PrivateKey::from_encrypted_pem(key_pem, pass));
+
+  // The banks behind the CA.
+  std::unique_ptr<roles::bank::IssuerBank> issuer;
+  std::unique_ptr<roles::bank::AcquirerBank> acquirer;
+  roles::certs::CaEngineConfig cfg;
+  if (who == Requester::kCardholder) {
+    if (o.issuer_db.empty()) return Error(Errc::kInvalidArgument, "give the issuer's database with --issuer-db FILE");
+    OPENSET_TRY(issuer, roles::bank::IssuerBank::open(o.issuer_db, {o.issuer_id, o.issuer_name}));
+    cfg.issuers = {issuer.get()};
+    cfg.issuer_unit = o.issuer_name;
+  } else {
+    if (o.acquirer_db.empty()) return Error(Errc::kInvalidArgument, "give the acquirer's database with --acquirer-db FILE");
+    OPENSET_TRY(acquirer, roles::bank::AcquirerBank::open(o.acquirer_db, {o.acquirer_id, o.acquirer_bin, o.acquirer_id, ""}));
+    cfg.acquirer = acquirer.get();
+  }
+  cfg.chain = {d.certs.at(ca_name), d.certs.at("brand"), d.certs.at("root")};
+  // The CA engine's event log (never holds a secret) goes to stderr, where refusals are explained.
+  cfg.log = [&err](std::string_view line) { err << "  [" << line << "]\n"; };
+  cfg.on_issued = [&repo, ca_name](const pki::IssuedCertificate& c) -> Status {
+    store::IssuedRecord r;
+    r.ca = ca_name;
+    r.serial = c.serial;
+    r.subject = c.subject.to_string();
+    r.cert_type = std::string(pki::to_string(c.type));
+    auto dec = asn1::decode<asn1::Certificate>(c.der);
+    if (dec.ok()) {
+      r.not_before = dec->to_be_signed.validity.not_before.to_unix();
+      r.not_after = dec->to_be_signed.validity.not_after.to_unix();
+    }
+    r.certificate = c.der;
+    return repo.insert_issued(r);
+  };
+
+  OPENSET_TRY(store::Database state, store::Database::open(o.ca_dir + "/registration.db", store::Database::Mode::kCreate));
+  pki::TrustStore ca_roots;
+  OPENSET_CHECK(ca_roots.add_root(d.certs.at("root")));
+  pki::PathValidator ca_validator(ca_roots);
+  roles::TrustContext ca_trust{&ca_validator, d.all, {}, std::nullopt, seal::Policy::only(d.suite->id)};
+  OPENSET_TRY(auto engine, roles::certs::CaEngine::open(ca, std::move(ca_key), state, ca_trust, cfg));
+
+  // The requester: trusts the root only.
+  pki::TrustStore roots;
+  OPENSET_CHECK(roots.add_root(d.certs.at("root")));
+  pki::PathValidator validator(roots);
+  roles::TrustContext trust{&validator, {}, {}, std::nullopt, seal::Policy::only(d.suite->id)};
+  roles::certs::RequesterConfig rc;
+  rc.who = who;
+  rc.suite = d.suite;
+  rc.brand = d.brand;
+  rc.merchant_id = o.merchant_id;
+  rc.acquirer_bin = o.acquirer_bin;
+  roles::certs::Registration reg(rc, trust);
+  std::string pan;
+  if (who == Requester::kCardholder) {
+    if (o.pan_file.empty() || o.expiry.empty())
+      return Error(Errc::kInvalidArgument, "give the card with --pan-file FILE and --expiry YYYYMM");
+    OPENSET_TRY(std::string text, read_text(o.pan_file));
+    pan = trimmed(text);
+    reg.set_card(pan, o.expiry);
+  }
+
+  roles::SystemClock system_clock;
+  roles::ManualClock fixed(o.at);
+  const roles::Clock& clock = o.at != 0 ? static_cast<const roles::Clock&>(fixed) : system_clock;
+  roles::SystemRandomness random;
+  roles::Env env{clock, random};
+  Recorder rec(o.out);
+  auto exchange = [&](const Bytes& request) -> Result<Bytes> {
+    OPENSET_CHECK(rec.save(request));
+    OPENSET_TRY(Bytes response, engine->handle(env, request));
+    OPENSET_CHECK(rec.save(response));
+    return response;
+  };
+
+  OPENSET_TRY(Bytes init, reg.initiate(env));
+  OPENSET_TRY(Bytes init_res, exchange(init));
+  OPENSET_TRY(std::optional<Bytes> reg_form_req, reg.on_init_response(env, init_res));
+  if (reg_form_req) {
+    OPENSET_TRY(Bytes reg_form_res, exchange(*reg_form_req));
+    OPENSET_CHECK(reg.on_reg_form_res(env, reg_form_res));
+  }
+  if (reg.referral()) {
+    std::string reason = reg.referral()->reason ? reg.referral()->reason->text() : "no reason given";
+    return Error(Errc::kPolicy, "the CA referred the registration elsewhere: " + reason);
+  }
+  std::map<std::string, std::string> answers = parse_answers(o.answers);
+  for (const auto& f : reg.form())
+    if (f.field_required && !answers.contains(f.field_name.text()))
+      return Error(Errc::kInvalidArgument, "the registration form requires '" + f.field_name.text() +
+                                               "': give --answer " + f.field_name.text() + "=VALUE");
+  OPENSET_TRY(Bytes cert_req, reg.cert_req(env, answers));
+  OPENSET_TRY(Bytes cert_res, exchange(cert_req));
+  OPENSET_TRY(auto outcome, reg.on_cert_res(env, cert_res));
+  if (outcome == roles::certs::Registration::Outcome::kPending) {
+    OPENSET_TRY(Bytes inq, reg.cert_inq_req(env));
+    OPENSET_TRY(Bytes inq_res, exchange(inq));
+    OPENSET_TRY(outcome, reg.on_cert_res(env, inq_res));
+    if (outcome != roles::certs::Registration::Outcome::kComplete)
+      return Error(Errc::kPolicy, "the CA deferred the request; ask again later");
+  }
+
+  // Save the results.
+  const std::string base = who == Requester::kCardholder ? "cardholder" : who == Requester::kMerchant ? "merchant" : "gateway";
+  auto save_key = [&](const crypto::PrivateKey& k, const std::string& name) -> Status {
+    OPENSET_TRY(std::string pem, o.pbkdf2_iterations != 0 ? k.to_encrypted_pem(pass, o.pbkdf2_iterations)
+                                                           : k.to_encrypted_pem(pass));
+    return write_file(o.out + "/" + name + ".key.pem", pem, 0600);
+  };
+  const auto& certs = reg.certificates();
+  if (who == Requester::kCardholder) {
+    OPENSET_CHECK(write_file(o.out + "/cardholder.cert.pem", crypto::to_pem(certs[0], "CERTIFICATE"), 0644));
+    OPENSET_CHECK(save_key(*reg.signature_key(), "cardholder"));
+    OPENSET_CHECK(write_file(o.out + "/cardholder.pan-secret", to_hex(reg.pan_secret().view()) + "\n", 0600));
+  } else {
+    OPENSET_CHECK(write_file(o.out + "/" + base + "-signature.cert.pem", crypto::to_pem(certs[0], "CERTIFICATE"), 0644));
+    OPENSET_CHECK(save_key(*reg.signature_key(), base + "-signature"));
+    if (certs.size() > 1 && reg.key_exchange_key()) {
+      OPENSET_CHECK(write_file(o.out + "/" + base + "-key-exchange.cert.pem", crypto::to_pem(certs[1], "CERTIFICATE"), 0644));
+      OPENSET_CHECK(save_key(*reg.key_exchange_key(), base + "-key-exchange"));
+    }
+  }
+  out << base << " registered with the " << d.brand << " " << pki::to_string(ca.type()) << ": " << certs.size()
+      << " certificate(s), " << rec.count() << " messages saved in " << o.out << "\n";
+  return Ok{};
+}
+
+int run_register(const RegisterOptions& o, Requester who, std::string_view cmd, std::ostream& out, std::ostream& err) {
+  Status s = run(o, who, out, err);
+  if (!s.ok()) {
+    err << "openset " << cmd << " register: " << s.error().message << "\n";
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_wallet_register(const RegisterOptions& o, std::ostream& out, std::ostream& err) {
+  return run_register(o, Requester::kCardholder, "wallet", out, err);
+}
+int run_merchant_register(const RegisterOptions& o, std::ostream& out, std::ostream& err) {
+  return run_register(o, Requester::kMerchant, "merchant", out, err);
+}
+int run_gateway_register(const RegisterOptions& o, std::ostream& out, std::ostream& err) {
+  return run_register(o, Requester::kGateway, "gateway", out, err);
+}
+
+}  // namespace openset::app
