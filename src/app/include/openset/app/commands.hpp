@@ -2,6 +2,7 @@
 // returns the process exit code. main.cpp parses the command line; tests and fuzzers call these.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -30,10 +31,29 @@ int run_suites(std::ostream& out);
 
 struct DemoOptions {
   std::string out_dir = "openset-demo";  // where every message is saved
-  std::vector<std::string> suites = {"modern", "set1"};
+  std::vector<std::string> suites = {"modern"};  // several: one folder per suite under out_dir
   bool verbose = false;                  // also print the decoded trees
 };
 int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err);
+
+// `openset bench purchase`: N complete purchases and their captures in one process; throughput,
+// latency, RSA operations per purchase and the crypto bound (src/app/commands/bench.cpp).
+struct BenchOptions {
+  int n = 200;
+  std::string suite = "modern";
+  std::string dir;  // where the parties' databases go (default: a temporary directory, removed)
+};
+int run_bench_purchase(const BenchOptions& opts, std::ostream& out, std::ostream& err);
+
+// `openset wallet history` / `openset wallet show ID`: the cardholder's transaction log, read from
+// the wallet's database (src/app/commands/wallet.cpp).
+struct WalletOptions {
+  std::string db;         // the wallet's SQLite file (openset demo: DIR/state/wallet.db)
+  std::int64_t id = 0;    // show
+  bool json = false;
+};
+int run_wallet_history(const WalletOptions& opts, std::ostream& out, std::ostream& err);
+int run_wallet_show(const WalletOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace openset::app
 
