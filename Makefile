@@ -29,6 +29,7 @@ build: deps configure
 
 demo: build
 	$(OPENSET) demo --out $(BUILD)/demo
+	$(OPENSET) demo --suite set1 --out $(BUILD)/demo-set1
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
