@@ -243,6 +243,22 @@ TEST_P(CheckTest, ReplayedPReqGetsTheFirstAnswerAndMovesNothing) {
   EXPECT_EQ(must(w->gateway_engine->authorizations()).size(), 1u);
 }
 
+TEST_P(CheckTest, APReqSentToAnotherMerchantIsForAnUnknownXID) {
+  w->start();
+  auto r = w->purchase(usd(5000), kOD, std::nullopt, std::nullopt, {}, World::Stop::kBeforePReq);
+  // Another store (its own database) never issued this XID.
+  MerchantConfig mc;
+  mc.credentials = w->merchant;
+  mc.gateways = {w->route};
+  std::unique_ptr<pki::PathValidator> v;
+  mc.trust = w->trust(v);
+  auto other = must(Merchant::open((w->dir / "other-merchant.db").string(), std::move(mc), w->env));
+  Answer a = other->handle(r.preq);
+  EXPECT_EQ(a.refused, ErrorCode::kUnknownXID) << a.detail;
+  EXPECT_TRUE(must(other->orders()).empty());
+  expect_no_authorization();
+}
+
 // ---- gateway checks (§8.4) ---------------------------------------------------------------------
 
 TEST_P(CheckTest, GatewayRefusesATamperedPI) {
