@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   ca_list->add_option("--dir", ca.dir, "The CA directory")->required();
   ca_list->add_flag("--json", ca.json, "Print JSON");
 
+
   // openset wallet|merchant|gateway register (SET registration protocols, in-process)
   RegisterOptions reg;
   auto add_register = [&](CLI::App* parent, const char* who, bool card) {
@@ -157,6 +158,17 @@ int main(int argc, char** argv) {
   CLI::App* wallet_cmd = app.add_subcommand("wallet", "The cardholder's wallet");
   wallet_cmd->require_subcommand(1);
   CLI::App* wallet_register = add_register(wallet_cmd, "cardholder", true);
+  WalletOptions wallet;
+  CLI::App* wallet_history = wallet_cmd->add_subcommand(
+      "history", "The wallet's transaction log: every purchase, its amount and status");
+  wallet_history->add_option("--db", wallet.db, "The wallet's database (openset demo: DIR/state/wallet.db)")
+      ->required();
+  wallet_history->add_flag("--json", wallet.json, "Print JSON");
+  CLI::App* wallet_show = wallet_cmd->add_subcommand(
+      "show", "One purchase from the transaction log, with the SET messages it exchanged");
+  wallet_show->add_option("id", wallet.id, "The purchase's id (see openset wallet history)")->required();
+  wallet_show->add_option("--db", wallet.db, "The wallet's database")->required();
+  wallet_show->add_flag("--json", wallet.json, "Print JSON");
   CLI::App* merchant_cmd = app.add_subcommand("merchant", "The merchant server");
   merchant_cmd->require_subcommand(1);
   CLI::App* merchant_register = add_register(merchant_cmd, "merchant", false);
@@ -169,10 +181,12 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
-  if (*bench_purchase) return run_bench_purchase(bench, std::cout, std::cerr);
   if (*wallet_register) return run_wallet_register(reg, std::cout, std::cerr);
+  if (*wallet_history) return run_wallet_history(wallet, std::cout, std::cerr);
+  if (*wallet_show) return run_wallet_show(wallet, std::cout, std::cerr);
   if (*merchant_register) return run_merchant_register(reg, std::cout, std::cerr);
   if (*gateway_register) return run_gateway_register(reg, std::cout, std::cerr);
+  if (*bench_purchase) return run_bench_purchase(bench, std::cout, std::cerr);
   if (*decode) return run_decode(dec, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
   if (*suites) return run_suites(std::cout);
