@@ -90,6 +90,32 @@ CREATE TABLE IF NOT EXISTS acq_refunds (
   at INTEGER NOT NULL,
   entry INTEGER UNIQUE REFERENCES ledger_entries (id),
   CHECK ((verdict = 'credited') = (entry IS NOT NULL AND credit_id IS NOT NULL)));
+CREATE TABLE IF NOT EXISTS acq_capture_reversals (
+  seq INTEGER PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  fingerprint TEXT NOT NULL,
+  capture_id TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  reversal_id TEXT UNIQUE,
+  amount INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  entry INTEGER UNIQUE REFERENCES ledger_entries (id),
+  CHECK ((verdict = 'reversed') = (entry IS NOT NULL AND reversal_id IS NOT NULL)));
+CREATE UNIQUE INDEX IF NOT EXISTS acq_capture_reversed_once ON acq_capture_reversals (capture_id)
+  WHERE verdict = 'reversed';
+CREATE TABLE IF NOT EXISTS acq_refund_reversals (
+  seq INTEGER PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  fingerprint TEXT NOT NULL,
+  credit_id TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  reversal_id TEXT UNIQUE,
+  amount INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  entry INTEGER UNIQUE REFERENCES ledger_entries (id),
+  CHECK ((verdict = 'reversed') = (entry IS NOT NULL AND reversal_id IS NOT NULL)));
+CREATE UNIQUE INDEX IF NOT EXISTS acq_refund_reversed_once ON acq_refund_reversals (credit_id)
+  WHERE verdict = 'reversed';
 )sql";
 
 constexpr std::string_view kMerchant = "merchant";
@@ -655,6 +681,116 @@ Result<RefundResult> AcquirerBank::refund(std::string_view reference, std::strin
   return r;
 }
 
+// One whole reversal (capture or refund) at the acquirer: relayed to the issuer, then the
+// original's postings inverted here. `kind` is "capture" or "refund".
+Result<ReversalResult> AcquirerBank::reverse(std::string_view kind, std::string_view reference,
+                                             std::string_view original_id, std::int64_t at) {
+  const bool capture = kind == "capture";
+  if (reference.empty()) return bad_request(std::string(kind) + " reversal without a reference");
+  const std::string table = capture ? "acq_capture_reversals" : "acq_refund_reversals";
+  const std::string id_col = capture ? "capture_id" : "credit_id";
+  OPENSET_TRY(std::string fp, fingerprint({"reverse-" + std::string(kind), std::string(original_id)}));
+  // The original: issuer, merchant, currency, amount.
+  std::string issuer_id, merchant_id;
+  Money original;
+  {
+    OPENSET_TRY(store::Statement s, db_->prepare(
+        capture ? "SELECT issuer_id, merchant_id, currency, amount, amt_exp10 FROM acq_captures "
+                  "WHERE capture_id = ?1 AND verdict = 'captured'"
+                : "SELECT c.issuer_id, c.merchant_id, c.currency, f.amount, c.amt_exp10 FROM acq_refunds f "
+                  "JOIN acq_captures c ON c.capture_id = f.capture_id WHERE f.credit_id = ?1 AND f.verdict = 'credited'"));
+    s.bind(1, original_id);
+    OPENSET_TRY(bool row, s.step());
+    if (!row) return ReversalResult{};  // kUnknown, nothing recorded
+    issuer_id = s.column_text(0);
+    merchant_id = s.column_text(1);
+    original = Money{s.column_int64(2), s.column_int64(3), s.column_int64(4)};
+  }
+  auto stored = [&]() -> Result<std::optional<ReversalResult>> {
+    OPENSET_TRY(store::Statement s, db_->prepare(
+        "SELECT fingerprint, verdict, reversal_id, amount FROM " + table + " WHERE reference = ?1"));
+    s.bind(1, reference);
+    OPENSET_TRY(bool row, s.step());
+    if (!row) return std::optional<ReversalResult>();
+    ReversalResult r;
+    r.amount = zero_of(original);
+    if (s.column_text(0) != fp) {
+      r.verdict = ReversalVerdict::kConflict;
+      return std::optional<ReversalResult>(r);
+    }
+    auto v = detail::parse_reversal_verdict(s.column_text(1));
+    if (!v) return Error(Errc::kMalformed, "acquirer: stored reversal verdict is unreadable");
+    r.verdict = *v;
+    if (r.verdict == ReversalVerdict::kReversed) {
+      r.reversal_id = s.column_text(2);
+      r.amount.amount = s.column_int64(3);
+    }
+    return std::optional<ReversalResult>(r);
+  };
+  {
+    OPENSET_TRY(auto previous, stored());
+    if (previous) return *previous;
+  }
+  const Route* route = route_to(issuer_id);
+  if (route == nullptr || route->bank == nullptr)
+    return Error(Errc::kUnsupported, "acquirer: issuer '" + issuer_id + "' takes no reversals from here");
+  ReversalResult r;
+  if (capture) {
+    OPENSET_TRY(r, route->bank->reverse_capture(reference, original_id, at));
+  } else {
+    OPENSET_TRY(r, route->bank->reverse_credit(reference, original_id, at));
+  }
+  if (r.verdict == ReversalVerdict::kConflict || r.verdict == ReversalVerdict::kUnknown) return r;
+  if (r.verdict == ReversalVerdict::kReversed &&
+      (r.reversal_id.empty() || r.amount.currency != original.currency || r.amount.amount != original.amount))
+    return Error(Errc::kMalformed, "acquirer: issuer's reversal answer does not match the original");
+  OPENSET_TRY(store::Transaction t, db_->begin());
+  {
+    OPENSET_TRY(auto previous, stored());
+    if (previous) return *previous;
+  }
+  OPENSET_TRY(std::int64_t seq, next_seq(*db_, table));
+  std::optional<std::int64_t> entry;
+  if (r.verdict == ReversalVerdict::kReversed) {
+    const std::int64_t cur = original.currency;
+    const std::int64_t a = original.amount;
+    JournalEntry e;
+    e.key = std::string(kind) + "-reversal:" + r.reversal_id;
+    e.kind = std::string(kind) + "-reversal";
+    e.memo = "reversal " + r.reversal_id + " of " + std::string(kind) + " " + std::string(original_id) + " for " +
+             merchant_id;
+    e.at = at;
+    // The inverse of the original's postings: capture {due-from +A, merchant -A}, refund
+    // {merchant +A, due-from -A}.
+    if (capture)
+      e.postings = {{merchant_account(merchant_id, cur), a}, {due_from(issuer_id, cur), -a}};
+    else
+      e.postings = {{due_from(issuer_id, cur), a}, {merchant_account(merchant_id, cur), -a}};
+    OPENSET_TRY(std::int64_t id, ledger_.post(e));
+    entry = id;
+  }
+  OPENSET_TRY(store::Statement ins, db_->prepare(
+      "INSERT INTO " + table + " (seq, reference, fingerprint, " + id_col +
+      ", verdict, reversal_id, amount, at, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  ins.bind(1, seq).bind(2, reference).bind(3, std::string_view(fp)).bind(4, original_id);
+  ins.bind(5, reversal_verdict_name(r.verdict));
+  if (entry) ins.bind(6, std::string_view(r.reversal_id)).bind(9, *entry); else ins.bind_null(6).bind_null(9);
+  ins.bind(7, r.amount.amount).bind(8, at);
+  OPENSET_CHECK(ins.run());
+  OPENSET_CHECK(t.commit());
+  return r;
+}
+
+Result<ReversalResult> AcquirerBank::reverse_capture(std::string_view reference, std::string_view capture_id,
+                                                     std::int64_t at) {
+  return reverse("capture", reference, capture_id, at);
+}
+
+Result<ReversalResult> AcquirerBank::reverse_refund(std::string_view reference, std::string_view credit_id,
+                                                    std::int64_t at) {
+  return reverse("refund", reference, credit_id, at);
+}
+
 Result<std::int64_t> AcquirerBank::merchant_balance(std::string_view merchant_id, std::int64_t currency) {
   OPENSET_TRY(std::int64_t b, ledger_.balance(merchant_account(merchant_id, currency)));
   return -b;  // a liability: credit balance
@@ -673,6 +809,8 @@ Result<SettlementReport> AcquirerBank::settlement_report(std::string_view mercha
   OPENSET_TRY(store::Statement s, db_->prepare(
       "SELECT c.capture_id, c.authorization_id, c.reference, c.currency, c.amount, c.amt_exp10, c.at "
       "FROM acq_captures c WHERE c.merchant_id = ?1 AND c.verdict = 'captured' AND c.at >= ?2 AND c.at < ?3 "
+      "AND NOT EXISTS (SELECT 1 FROM acq_capture_reversals v WHERE v.capture_id = c.capture_id "
+      "AND v.verdict = 'reversed') "
       "ORDER BY c.at, c.seq"));
   s.bind(1, merchant_id).bind(2, *start).bind(3, *start + 86400);
   for (;;) {

@@ -150,6 +150,13 @@ std::optional<CaptureVerdict> parse_capture_verdict(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<ReversalVerdict> parse_reversal_verdict(std::string_view s) {
+  for (auto v : {ReversalVerdict::kReversed, ReversalVerdict::kUnknown, ReversalVerdict::kAlreadyReversed,
+                 ReversalVerdict::kRefunded, ReversalVerdict::kConflict})
+    if (reversal_verdict_name(v) == s) return v;
+  return std::nullopt;
+}
+
 Result<std::int64_t> query_int(store::Database& db, std::string_view sql, std::string_view text_arg) {
   OPENSET_TRY(store::Statement s, db.prepare(sql));
   s.bind(1, text_arg);

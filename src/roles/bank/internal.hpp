@@ -51,6 +51,7 @@ std::vector<std::string> wrong_answers(const std::vector<FormField>& form,
 // Verdicts as stored in the databases (the names of bank_api.hpp) and back.
 std::optional<AuthVerdict> parse_auth_verdict(std::string_view s);
 std::optional<CaptureVerdict> parse_capture_verdict(std::string_view s);
+std::optional<ReversalVerdict> parse_reversal_verdict(std::string_view s);
 
 // One-value queries: the first column of the first row as int64 (0 when NULL or no row).
 Result<std::int64_t> query_int(store::Database& db, std::string_view sql, std::string_view text_arg);

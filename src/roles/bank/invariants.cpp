@@ -74,7 +74,8 @@ const std::vector<Rule>& issuer_rules() {
   static const std::vector<Rule> kRules = {
       {"capture-within-authorization",
        "SELECT a.authorization_id, a.amount, "
-       "  (SELECT COALESCE(SUM(c.amount), 0) FROM captures c WHERE c.auth_seq = a.seq AND c.verdict = 'captured') AS cap, "
+       "  (SELECT COALESCE(SUM(c.amount), 0) FROM captures c WHERE c.auth_seq = a.seq AND c.verdict = 'captured' "
+       "   AND NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed')) AS cap, "
        "  (SELECT COALESCE(SUM(r.amount), 0) FROM releases r WHERE r.auth_seq = a.seq AND r.verdict = 'released') AS rel "
        "FROM authorizations a WHERE a.verdict = 'approved' AND (cap > a.amount OR cap + rel > a.amount)",
        {"authorization", "authorized", "captured", "released"}},
@@ -82,29 +83,44 @@ const std::vector<Rule>& issuer_rules() {
        "SELECT c.capture_id, c.authorization_id FROM captures c LEFT JOIN authorizations a ON a.seq = c.auth_seq "
        "WHERE c.verdict = 'captured' AND (a.seq IS NULL OR a.verdict <> 'approved' OR a.currency <> c.currency)",
        {"capture", "authorization"}},
+      // Refunds not reversed stay within their capture; a reversed capture keeps none.
       {"refund-within-capture",
        "SELECT c.capture_id, c.amount, SUM(f.amount) FROM credits f JOIN captures c ON c.seq = f.capture_seq "
-       "WHERE f.verdict = 'credited' GROUP BY c.seq HAVING SUM(f.amount) > c.amount OR c.verdict <> 'captured'",
+       "WHERE f.verdict = 'credited' AND NOT EXISTS (SELECT 1 FROM credit_reversals w WHERE w.credit_seq = f.seq AND w.verdict = 'reversed') GROUP BY c.seq "
+       "HAVING SUM(f.amount) > c.amount OR c.verdict <> 'captured' OR NOT (NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed'))",
        {"capture", "captured", "refunded"}},
+      {"reversal-of-whole-original",
+       "SELECT 'capture', v.reversal_id, v.amount FROM capture_reversals v JOIN captures c ON c.seq = v.capture_seq "
+       "WHERE v.verdict = 'reversed' AND (c.verdict <> 'captured' OR v.amount <> c.amount) "
+       "UNION ALL SELECT 'credit', w.reversal_id, w.amount FROM credit_reversals w JOIN credits f ON f.seq = w.credit_seq "
+       "WHERE w.verdict = 'reversed' AND (f.verdict <> 'credited' OR w.amount <> f.amount)",
+       {"operation", "reversal", "amount"}},
       {"refused-without-posting",
        "SELECT 'authorization', reference, verdict FROM authorizations WHERE verdict <> 'approved' AND entry IS NOT NULL "
        "UNION ALL SELECT 'capture', reference, verdict FROM captures WHERE verdict <> 'captured' AND entry IS NOT NULL "
        "UNION ALL SELECT 'release', reference, verdict FROM releases WHERE verdict <> 'released' AND entry IS NOT NULL "
-       "UNION ALL SELECT 'credit', reference, verdict FROM credits WHERE verdict <> 'credited' AND entry IS NOT NULL",
+       "UNION ALL SELECT 'credit', reference, verdict FROM credits WHERE verdict <> 'credited' AND entry IS NOT NULL "
+       "UNION ALL SELECT 'capture-reversal', reference, verdict FROM capture_reversals WHERE verdict <> 'reversed' "
+       "  AND entry IS NOT NULL "
+       "UNION ALL SELECT 'credit-reversal', reference, verdict FROM credit_reversals WHERE verdict <> 'reversed' "
+       "  AND entry IS NOT NULL",
        {"operation", "reference", "verdict"}},
       {"posting-without-operation",
        "SELECT e.id, e.key FROM ledger_entries e WHERE "
        "NOT EXISTS (SELECT 1 FROM authorizations a WHERE a.entry = e.id AND a.verdict = 'approved') AND "
        "NOT EXISTS (SELECT 1 FROM captures c WHERE c.entry = e.id AND c.verdict = 'captured') AND "
        "NOT EXISTS (SELECT 1 FROM releases r WHERE r.entry = e.id AND r.verdict = 'released') AND "
-       "NOT EXISTS (SELECT 1 FROM credits f WHERE f.entry = e.id AND f.verdict = 'credited')",
+       "NOT EXISTS (SELECT 1 FROM credits f WHERE f.entry = e.id AND f.verdict = 'credited') AND "
+       "NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.entry = e.id AND v.verdict = 'reversed') AND "
+       "NOT EXISTS (SELECT 1 FROM credit_reversals w WHERE w.entry = e.id AND w.verdict = 'reversed')",
        {"entry", "key"}},
       // Ledger against records: each card's holds = what remains authorized; what the
       // cardholder owes = captures - refunds.
       {"holds-match-authorizations",
        "WITH remaining AS ("
        "  SELECT a.card, SUM(a.amount"
-       "    - (SELECT COALESCE(SUM(c.amount), 0) FROM captures c WHERE c.auth_seq = a.seq AND c.verdict = 'captured')"
+       "    - (SELECT COALESCE(SUM(c.amount), 0) FROM captures c WHERE c.auth_seq = a.seq AND c.verdict = 'captured'"
+       "       AND NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed'))"
        "    - (SELECT COALESCE(SUM(r.amount), 0) FROM releases r WHERE r.auth_seq = a.seq AND r.verdict = 'released')"
        "  ) AS held FROM authorizations a WHERE a.verdict = 'approved' GROUP BY a.card) "
        "SELECT k.id, COALESCE(m.held, 0), "
@@ -114,8 +130,10 @@ const std::vector<Rule>& issuer_rules() {
       {"owed-matches-captures",
        "WITH owed AS ("
        "  SELECT a.card, SUM(c.amount"
-       "    - (SELECT COALESCE(SUM(f.amount), 0) FROM credits f WHERE f.capture_seq = c.seq AND f.verdict = 'credited')"
+       "    - (SELECT COALESCE(SUM(f.amount), 0) FROM credits f WHERE f.capture_seq = c.seq AND f.verdict = 'credited'"
+       "       AND NOT EXISTS (SELECT 1 FROM credit_reversals w WHERE w.credit_seq = f.seq AND w.verdict = 'reversed'))"
        "  ) AS owed FROM captures c JOIN authorizations a ON a.seq = c.auth_seq WHERE c.verdict = 'captured' "
+       "  AND NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed') "
        "  GROUP BY a.card) "
        "SELECT k.id, COALESCE(o.owed, 0), "
        "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = 'card:' || k.id) AS ledger "
@@ -130,29 +148,35 @@ const std::vector<Rule>& acquirer_rules() {
       {"capture-within-authorization",
        "SELECT a.authorization_id, a.amount, SUM(c.amount) FROM acq_captures c "
        "JOIN acq_authorizations a ON a.authorization_id = c.authorization_id "
-       "WHERE c.verdict = 'captured' GROUP BY a.seq HAVING SUM(c.amount) > a.amount "
+       "WHERE c.verdict = 'captured' AND NOT EXISTS (SELECT 1 FROM acq_capture_reversals v WHERE v.capture_id = c.capture_id AND v.verdict = 'reversed') GROUP BY a.seq HAVING SUM(c.amount) > a.amount "
        "UNION ALL SELECT c.authorization_id, 0, c.amount FROM acq_captures c WHERE c.verdict = 'captured' AND NOT EXISTS "
        "  (SELECT 1 FROM acq_authorizations a WHERE a.authorization_id = c.authorization_id AND a.verdict = 'approved')",
        {"authorization", "authorized", "captured"}},
       {"refund-within-capture",
        "SELECT c.capture_id, c.amount, SUM(f.amount) FROM acq_refunds f JOIN acq_captures c ON c.capture_id = f.capture_id "
-       "WHERE f.verdict = 'credited' GROUP BY c.seq HAVING SUM(f.amount) > c.amount",
+       "WHERE f.verdict = 'credited' AND NOT EXISTS (SELECT 1 FROM acq_refund_reversals w WHERE w.credit_id = f.credit_id AND w.verdict = 'reversed') GROUP BY c.seq HAVING SUM(f.amount) > c.amount OR NOT (NOT EXISTS (SELECT 1 FROM acq_capture_reversals v WHERE v.capture_id = c.capture_id AND v.verdict = 'reversed'))",
        {"capture", "captured", "refunded"}},
       {"refused-without-posting",
        "SELECT 'capture', reference, verdict FROM acq_captures WHERE verdict <> 'captured' AND entry IS NOT NULL "
-       "UNION ALL SELECT 'refund', reference, verdict FROM acq_refunds WHERE verdict <> 'credited' AND entry IS NOT NULL",
+       "UNION ALL SELECT 'refund', reference, verdict FROM acq_refunds WHERE verdict <> 'credited' AND entry IS NOT NULL "
+       "UNION ALL SELECT 'capture-reversal', reference, verdict FROM acq_capture_reversals WHERE verdict <> 'reversed' "
+       "  AND entry IS NOT NULL "
+       "UNION ALL SELECT 'refund-reversal', reference, verdict FROM acq_refund_reversals WHERE verdict <> 'reversed' "
+       "  AND entry IS NOT NULL",
        {"operation", "reference", "verdict"}},
       {"posting-without-operation",
        "SELECT e.id, e.key FROM ledger_entries e WHERE "
        "NOT EXISTS (SELECT 1 FROM acq_captures c WHERE c.entry = e.id AND c.verdict = 'captured') AND "
-       "NOT EXISTS (SELECT 1 FROM acq_refunds f WHERE f.entry = e.id AND f.verdict = 'credited')",
+       "NOT EXISTS (SELECT 1 FROM acq_refunds f WHERE f.entry = e.id AND f.verdict = 'credited') AND "
+       "NOT EXISTS (SELECT 1 FROM acq_capture_reversals v WHERE v.entry = e.id AND v.verdict = 'reversed') AND "
+       "NOT EXISTS (SELECT 1 FROM acq_refund_reversals w WHERE w.entry = e.id AND w.verdict = 'reversed')",
        {"entry", "key"}},
       {"merchant-balance-matches-captures",
        "WITH owed AS ("
        "  SELECT 'merchant:' || c.merchant_id || ':' || c.currency AS account, SUM(c.amount"
        "    - (SELECT COALESCE(SUM(f.amount), 0) FROM acq_refunds f WHERE f.capture_id = c.capture_id"
-       "       AND f.verdict = 'credited')) AS owed "
-       "  FROM acq_captures c WHERE c.verdict = 'captured' GROUP BY account) "
+       "       AND f.verdict = 'credited' AND NOT EXISTS (SELECT 1 FROM acq_refund_reversals w WHERE w.credit_id = f.credit_id AND w.verdict = 'reversed'))) AS owed "
+       "  FROM acq_captures c WHERE c.verdict = 'captured' AND NOT EXISTS (SELECT 1 FROM acq_capture_reversals v WHERE v.capture_id = c.capture_id AND v.verdict = 'reversed') GROUP BY account) "
        "SELECT a.id, COALESCE(o.owed, 0), "
        "  -(SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
        "FROM ledger_accounts a LEFT JOIN owed o ON o.account = a.id "
@@ -238,6 +262,33 @@ void check_pair(IssuerBank& issuer, AcquirerBank& acquirer, std::vector<Violatio
     auto it = acq->find(id);
     if (it == acq->end() || it->second.counterpart != issuer.id())
       out.push_back({pair, "capture-mirror", "capture " + id + " is unknown to the acquirer"});
+  }
+  // Reversals of captures and refunds: the same originals reversed at both banks.
+  auto iss_rev = captures_of(issuer.database(),
+      "SELECT 'capture:' || c.capture_id, v.acquirer, c.currency, v.amount FROM capture_reversals v "
+      "JOIN captures c ON c.seq = v.capture_seq WHERE v.verdict = 'reversed' "
+      "UNION ALL SELECT 'refund:' || f.credit_id, w.acquirer, 0, w.amount FROM credit_reversals w "
+      "JOIN credits f ON f.seq = w.credit_seq WHERE w.verdict = 'reversed'");
+  auto acq_rev = captures_of(acquirer.database(),
+      "SELECT 'capture:' || v.capture_id, c.issuer_id, c.currency, v.amount FROM acq_capture_reversals v "
+      "JOIN acq_captures c ON c.capture_id = v.capture_id WHERE v.verdict = 'reversed' "
+      "UNION ALL SELECT 'refund:' || w.credit_id, c.issuer_id, 0, w.amount FROM acq_refund_reversals w "
+      "JOIN acq_refunds f ON f.credit_id = w.credit_id JOIN acq_captures c ON c.capture_id = f.capture_id "
+      "WHERE w.verdict = 'reversed'");
+  if (!iss_rev.ok() || !acq_rev.ok()) {
+    out.push_back({pair, "storage", !iss_rev.ok() ? iss_rev.error().message : acq_rev.error().message});
+    return;
+  }
+  for (const auto& [id, c] : *acq_rev) {
+    if (c.counterpart != issuer.id()) continue;
+    auto it = iss_rev->find(id);
+    if (it == iss_rev->end() || it->second.amount != c.amount)
+      out.push_back({pair, "reversal-mirror", id + " is reversed at the acquirer, not (or not so) at the issuer"});
+  }
+  for (const auto& [id, c] : *iss_rev) {
+    if (c.counterpart != acquirer.id()) continue;
+    if (acq_rev->find(id) == acq_rev->end())
+      out.push_back({pair, "reversal-mirror", id + " is reversed at the issuer, not at the acquirer"});
   }
 }
 

@@ -94,6 +94,38 @@ CREATE TABLE IF NOT EXISTS credits (
   entry INTEGER UNIQUE REFERENCES ledger_entries (id),
   UNIQUE (acquirer, reference),
   CHECK ((verdict = 'credited') = (entry IS NOT NULL AND credit_id IS NOT NULL)));
+-- Capture reversals (CapRevReq) and credit reversals (CredRevReq): each voids one whole capture
+-- (credit) with the inverse postings; at most one reversal per capture (credit).
+CREATE TABLE IF NOT EXISTS capture_reversals (
+  seq INTEGER PRIMARY KEY,
+  acquirer TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  reversal_id TEXT UNIQUE,
+  capture_seq INTEGER NOT NULL REFERENCES captures (seq),
+  verdict TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  entry INTEGER UNIQUE REFERENCES ledger_entries (id),
+  UNIQUE (acquirer, reference),
+  CHECK ((verdict = 'reversed') = (entry IS NOT NULL AND reversal_id IS NOT NULL)));
+CREATE UNIQUE INDEX IF NOT EXISTS capture_reversed_once ON capture_reversals (capture_seq)
+  WHERE verdict = 'reversed';
+CREATE TABLE IF NOT EXISTS credit_reversals (
+  seq INTEGER PRIMARY KEY,
+  acquirer TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  reversal_id TEXT UNIQUE,
+  credit_seq INTEGER NOT NULL REFERENCES credits (seq),
+  verdict TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  entry INTEGER UNIQUE REFERENCES ledger_entries (id),
+  UNIQUE (acquirer, reference),
+  CHECK ((verdict = 'reversed') = (entry IS NOT NULL AND reversal_id IS NOT NULL)));
+CREATE UNIQUE INDEX IF NOT EXISTS credit_reversed_once ON credit_reversals (credit_seq)
+  WHERE verdict = 'reversed';
 )sql";
 
 // What Book 2's cardholder registration typically asks when the issuer configured nothing.
@@ -119,26 +151,6 @@ Result<std::int64_t> next_seq(store::Database& db, std::string_view table) {
   return detail::query_int(db, sql, std::int64_t{0});
 }
 }  // namespace
-
-std::string_view release_verdict_name(ReleaseVerdict v) {
-  switch (v) {
-    case ReleaseVerdict::kReleased: return "released";
-    case ReleaseVerdict::kUnknownAuthorization: return "unknown-authorization";
-    case ReleaseVerdict::kExceedsRemaining: return "exceeds-remaining";
-    case ReleaseVerdict::kConflict: return "conflict";
-  }
-  return "?";
-}
-
-std::string_view credit_verdict_name(CreditVerdict v) {
-  switch (v) {
-    case CreditVerdict::kCredited: return "credited";
-    case CreditVerdict::kUnknownCapture: return "unknown-capture";
-    case CreditVerdict::kExceedsCaptured: return "exceeds-captured";
-    case CreditVerdict::kConflict: return "conflict";
-  }
-  return "?";
-}
 
 struct IssuerBank::Card {
   std::int64_t id = 0;
@@ -487,8 +499,11 @@ struct Usage {
 };
 Result<Usage> usage_of(store::Database& db, std::int64_t auth_seq) {
   Usage u;
+  // Reversed captures (CapRevReq) no longer count: their hold was restored.
   OPENSET_TRY(u.captured, detail::query_int(db,
-      "SELECT COALESCE(SUM(amount), 0) FROM captures WHERE auth_seq = ?1 AND verdict = 'captured'", auth_seq));
+      "SELECT COALESCE(SUM(amount), 0) FROM captures c WHERE auth_seq = ?1 AND verdict = 'captured' "
+      "AND NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed')",
+      auth_seq));
   OPENSET_TRY(u.released, detail::query_int(db,
       "SELECT COALESCE(SUM(amount), 0) FROM releases WHERE auth_seq = ?1 AND verdict = 'released'", auth_seq));
   return u;
@@ -655,8 +670,10 @@ Result<CreditResult> IssuerBank::credit(std::string_view reference, std::string_
   CreditResult r;
   r.amount = zero_of(amount);
   OPENSET_TRY(store::Statement c, db_->prepare(
-      "SELECT c.seq, c.acquirer, a.card, c.currency, c.amount, c.amt_exp10 FROM captures c "
-      "JOIN authorizations a ON a.seq = c.auth_seq WHERE c.capture_id = ?1 AND c.verdict = 'captured'"));
+      "SELECT c.seq, c.acquirer, a.card, c.currency, c.amount, c.amt_exp10, "
+      "EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed') "
+      "FROM captures c JOIN authorizations a ON a.seq = c.auth_seq "
+      "WHERE c.capture_id = ?1 AND c.verdict = 'captured'"));
   c.bind(1, capture_id);
   OPENSET_TRY(bool found, c.step());
   if (!found) {
@@ -667,6 +684,7 @@ Result<CreditResult> IssuerBank::credit(std::string_view reference, std::string_
   const std::string acq = c.column_text(1);
   const std::int64_t card = c.column_int64(2);
   const Money captured{c.column_int64(3), c.column_int64(4), c.column_int64(5)};
+  const bool capture_reversed = c.column_int64(6) != 0;
   OPENSET_TRY(std::string fp, detail::fingerprint("", {"credit", std::string(capture_id), detail::money_part(amount)}));
   {
     OPENSET_TRY(store::Statement s, db_->prepare(
@@ -688,10 +706,17 @@ Result<CreditResult> IssuerBank::credit(std::string_view reference, std::string_
       return r;
     }
   }
+  if (capture_reversed) {  // a voided capture takes no refund (nothing to refund)
+    r.verdict = CreditVerdict::kUnknownCapture;
+    return r;
+  }
   if (amount.currency != captured.currency || amount.amt_exp10 != captured.amt_exp10)
     return bad_request("credit currency differs from the capture's");
+  // Refunds reversed (CredRevReq) no longer count.
   OPENSET_TRY(std::int64_t credited, detail::query_int(*db_,
-      "SELECT COALESCE(SUM(amount), 0) FROM credits WHERE capture_seq = ?1 AND verdict = 'credited'", cap_seq));
+      "SELECT COALESCE(SUM(amount), 0) FROM credits f WHERE capture_seq = ?1 AND verdict = 'credited' "
+      "AND NOT EXISTS (SELECT 1 FROM credit_reversals v WHERE v.credit_seq = f.seq AND v.verdict = 'reversed')",
+      cap_seq));
   r.verdict = amount.amount > captured.amount - credited ? CreditVerdict::kExceedsCaptured : CreditVerdict::kCredited;
   OPENSET_TRY(std::int64_t seq, next_seq(*db_, "credits"));
   std::optional<std::int64_t> entry;
@@ -713,6 +738,144 @@ Result<CreditResult> IssuerBank::credit(std::string_view reference, std::string_
   ins.bind(1, seq).bind(2, std::string_view(acq)).bind(3, reference).bind(4, std::string_view(fp));
   if (entry) ins.bind(5, std::string_view(r.credit_id)).bind(10, *entry); else ins.bind_null(5).bind_null(10);
   ins.bind(6, cap_seq).bind(7, credit_verdict_name(r.verdict)).bind(8, amount.amount).bind(9, at);
+  OPENSET_CHECK(ins.run());
+  OPENSET_CHECK(t.commit());
+  return r;
+}
+
+// ---------------------------------------------------------------- capture and credit reversals
+
+namespace {
+// The stored answer of a reversal under (acquirer, reference), when there is one.
+Result<std::optional<ReversalResult>> stored_reversal(store::Database& db, std::string_view table,
+                                                      const std::string& acq, std::string_view reference,
+                                                      const std::string& fp, const Money& of) {
+  OPENSET_TRY(store::Statement s, db.prepare(
+      "SELECT fingerprint, verdict, reversal_id, amount FROM " + std::string(table) +
+      " WHERE acquirer = ?1 AND reference = ?2"));
+  s.bind(1, std::string_view(acq)).bind(2, reference);
+  OPENSET_TRY(bool row, s.step());
+  if (!row) return std::optional<ReversalResult>();
+  ReversalResult r;
+  r.amount = zero_of(of);
+  if (s.column_text(0) != fp) {
+    r.verdict = ReversalVerdict::kConflict;
+    return std::optional<ReversalResult>(r);
+  }
+  auto v = detail::parse_reversal_verdict(s.column_text(1));
+  if (!v) return Error(Errc::kMalformed, "issuer: stored reversal verdict is unreadable");
+  r.verdict = *v;
+  if (r.verdict == ReversalVerdict::kReversed) {
+    r.reversal_id = s.column_text(2);
+    r.amount.amount = s.column_int64(3);
+  }
+  return std::optional<ReversalResult>(r);
+}
+}  // namespace
+
+Result<ReversalResult> IssuerBank::reverse_capture(std::string_view reference, std::string_view capture_id,
+                                                   std::int64_t at) {
+  if (reference.empty()) return bad_request("capture reversal without a reference");
+  OPENSET_TRY(store::Transaction t, db_->begin());
+  ReversalResult r;
+  OPENSET_TRY(store::Statement c, db_->prepare(
+      "SELECT c.seq, c.acquirer, a.card, c.currency, c.amount, c.amt_exp10 FROM captures c "
+      "JOIN authorizations a ON a.seq = c.auth_seq WHERE c.capture_id = ?1 AND c.verdict = 'captured'"));
+  c.bind(1, capture_id);
+  OPENSET_TRY(bool found, c.step());
+  if (!found) return r;  // kUnknown, nothing recorded (no acquirer to key it on)
+  const std::int64_t cap_seq = c.column_int64(0);
+  const std::string acq = c.column_text(1);
+  const std::int64_t card = c.column_int64(2);
+  const Money captured{c.column_int64(3), c.column_int64(4), c.column_int64(5)};
+  r.amount = zero_of(captured);
+  OPENSET_TRY(std::string fp, detail::fingerprint("", {"reverse-capture", std::string(capture_id)}));
+  {
+    OPENSET_TRY(auto previous, stored_reversal(*db_, "capture_reversals", acq, reference, fp, captured));
+    if (previous) return *previous;
+  }
+  OPENSET_TRY(std::int64_t reversed, detail::query_int(*db_,
+      "SELECT count(*) FROM capture_reversals WHERE capture_seq = ?1 AND verdict = 'reversed'", cap_seq));
+  OPENSET_TRY(std::int64_t refunded, detail::query_int(*db_,
+      "SELECT count(*) FROM credits f WHERE f.capture_seq = ?1 AND f.verdict = 'credited' AND NOT EXISTS "
+      "(SELECT 1 FROM credit_reversals v WHERE v.credit_seq = f.seq AND v.verdict = 'reversed')", cap_seq));
+  r.verdict = reversed > 0 ? ReversalVerdict::kAlreadyReversed
+              : refunded > 0 ? ReversalVerdict::kRefunded
+                             : ReversalVerdict::kReversed;
+  OPENSET_TRY(std::int64_t seq, next_seq(*db_, "capture_reversals"));
+  std::optional<std::int64_t> entry;
+  if (r.verdict == ReversalVerdict::kReversed) {
+    r.reversal_id = detail::sequence_id(profile_.id + "-V", seq);
+    r.amount = captured;
+    const std::int64_t cur = captured.currency;
+    const std::int64_t a = captured.amount;
+    JournalEntry e;
+    e.key = "capture-reversal:" + r.reversal_id;
+    e.kind = "capture-reversal";
+    e.memo = "reversal " + r.reversal_id + " of capture " + std::string(capture_id);
+    e.at = at;
+    // The capture's postings inverted: the card owes A less, the acquirer is owed A less, and
+    // the hold is restored (the authorization is open again for A).
+    e.postings = {{card_account(card), -a}, {due_to(acq, cur), a}, {holds_control(cur), -a}, {hold_account(card), a}};
+    OPENSET_TRY(std::int64_t id, ledger_.post(e));
+    entry = id;
+  }
+  OPENSET_TRY(store::Statement ins, db_->prepare(
+      "INSERT INTO capture_reversals (seq, acquirer, reference, fingerprint, reversal_id, capture_seq, verdict, "
+      "amount, at, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  ins.bind(1, seq).bind(2, std::string_view(acq)).bind(3, reference).bind(4, std::string_view(fp));
+  if (entry) ins.bind(5, std::string_view(r.reversal_id)).bind(10, *entry); else ins.bind_null(5).bind_null(10);
+  ins.bind(6, cap_seq).bind(7, reversal_verdict_name(r.verdict)).bind(8, r.amount.amount).bind(9, at);
+  OPENSET_CHECK(ins.run());
+  OPENSET_CHECK(t.commit());
+  return r;
+}
+
+Result<ReversalResult> IssuerBank::reverse_credit(std::string_view reference, std::string_view credit_id,
+                                                  std::int64_t at) {
+  if (reference.empty()) return bad_request("credit reversal without a reference");
+  OPENSET_TRY(store::Transaction t, db_->begin());
+  ReversalResult r;
+  OPENSET_TRY(store::Statement c, db_->prepare(
+      "SELECT f.seq, f.acquirer, a.card, c.currency, f.amount, c.amt_exp10 FROM credits f "
+      "JOIN captures c ON c.seq = f.capture_seq JOIN authorizations a ON a.seq = c.auth_seq "
+      "WHERE f.credit_id = ?1 AND f.verdict = 'credited'"));
+  c.bind(1, credit_id);
+  OPENSET_TRY(bool found, c.step());
+  if (!found) return r;
+  const std::int64_t credit_seq = c.column_int64(0);
+  const std::string acq = c.column_text(1);
+  const std::int64_t card = c.column_int64(2);
+  const Money credited{c.column_int64(3), c.column_int64(4), c.column_int64(5)};
+  r.amount = zero_of(credited);
+  OPENSET_TRY(std::string fp, detail::fingerprint("", {"reverse-credit", std::string(credit_id)}));
+  {
+    OPENSET_TRY(auto previous, stored_reversal(*db_, "credit_reversals", acq, reference, fp, credited));
+    if (previous) return *previous;
+  }
+  OPENSET_TRY(std::int64_t reversed, detail::query_int(*db_,
+      "SELECT count(*) FROM credit_reversals WHERE credit_seq = ?1 AND verdict = 'reversed'", credit_seq));
+  r.verdict = reversed > 0 ? ReversalVerdict::kAlreadyReversed : ReversalVerdict::kReversed;
+  OPENSET_TRY(std::int64_t seq, next_seq(*db_, "credit_reversals"));
+  std::optional<std::int64_t> entry;
+  if (r.verdict == ReversalVerdict::kReversed) {
+    r.reversal_id = detail::sequence_id(profile_.id + "-W", seq);
+    r.amount = credited;
+    JournalEntry e;
+    e.key = "credit-reversal:" + r.reversal_id;
+    e.kind = "credit-reversal";
+    e.memo = "reversal " + r.reversal_id + " of refund " + std::string(credit_id);
+    e.at = at;
+    e.postings = {{card_account(card), credited.amount}, {due_to(acq, credited.currency), -credited.amount}};
+    OPENSET_TRY(std::int64_t id, ledger_.post(e));
+    entry = id;
+  }
+  OPENSET_TRY(store::Statement ins, db_->prepare(
+      "INSERT INTO credit_reversals (seq, acquirer, reference, fingerprint, reversal_id, credit_seq, verdict, "
+      "amount, at, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  ins.bind(1, seq).bind(2, std::string_view(acq)).bind(3, reference).bind(4, std::string_view(fp));
+  if (entry) ins.bind(5, std::string_view(r.reversal_id)).bind(10, *entry); else ins.bind_null(5).bind_null(10);
+  ins.bind(6, credit_seq).bind(7, reversal_verdict_name(r.verdict)).bind(8, r.amount.amount).bind(9, at);
   OPENSET_CHECK(ins.run());
   OPENSET_CHECK(t.commit());
   return r;

@@ -2,7 +2,7 @@
 // what lies behind them is the "financial network" of Book 1 (the acquirer's and the issuer's
 // existing systems). These interfaces are that boundary:
 //
-//   gateway  --authorize / capture-->  Acquirer  --authorize / capture-->  Issuer (by BIN)
+//   gateway  --authorize / capture / release / refund / reversals-->  Acquirer  --...-->  Issuer (by BIN)
 //   CCA      --registration form, verify_cardholder-->  Issuer   (Book 2, cardholder registration)
 //   MCA/PCA  --verify_merchant / verify_gateway-->  Acquirer     (Book 2, merchant registration)
 //
@@ -145,6 +145,67 @@ struct CaptureResult {
   Money amount;  // what was posted
 };
 
+// Reversal of (part of) an authorization hold (SET AuthRevReq, notes §4.5).
+enum class ReleaseVerdict { kReleased, kUnknownAuthorization, kExceedsRemaining, kConflict };
+inline std::string_view release_verdict_name(ReleaseVerdict v) {
+  switch (v) {
+    case ReleaseVerdict::kReleased: return "released";
+    case ReleaseVerdict::kUnknownAuthorization: return "unknown-authorization";
+    case ReleaseVerdict::kExceedsRemaining: return "exceeds-remaining";
+    case ReleaseVerdict::kConflict: return "conflict";
+  }
+  return "?";
+}
+struct ReleaseResult {
+  ReleaseVerdict verdict = ReleaseVerdict::kUnknownAuthorization;
+  std::string release_id;
+  Money amount;  // what was released
+};
+
+// Refund of (part of) a capture (SET CredReq, notes §4.7); the refunds of one capture never
+// exceed it.
+enum class CreditVerdict { kCredited, kUnknownCapture, kExceedsCaptured, kConflict };
+inline std::string_view credit_verdict_name(CreditVerdict v) {
+  switch (v) {
+    case CreditVerdict::kCredited: return "credited";
+    case CreditVerdict::kUnknownCapture: return "unknown-capture";
+    case CreditVerdict::kExceedsCaptured: return "exceeds-captured";
+    case CreditVerdict::kConflict: return "conflict";
+  }
+  return "?";
+}
+struct CreditResult {
+  CreditVerdict verdict = CreditVerdict::kUnknownCapture;
+  std::string credit_id;
+  Money amount;  // what was credited
+};
+
+// Reversal of a whole capture (SET CapRevReq: the capture is voided before settlement; its
+// postings are inverted and the authorization's hold is restored) or of a whole credit (SET
+// CredRevReq: the refund's postings are inverted).
+enum class ReversalVerdict {
+  kReversed,
+  kUnknown,          // no such capture (credit) at this bank, or not of this merchant
+  kAlreadyReversed,  // reversed before, under another reference
+  kRefunded,         // capture reversal only: the capture has (unreversed) refunds
+  kConflict,         // reference reused with different content
+};
+inline std::string_view reversal_verdict_name(ReversalVerdict v) {
+  switch (v) {
+    case ReversalVerdict::kReversed: return "reversed";
+    case ReversalVerdict::kUnknown: return "unknown";
+    case ReversalVerdict::kAlreadyReversed: return "already-reversed";
+    case ReversalVerdict::kRefunded: return "refunded";
+    case ReversalVerdict::kConflict: return "conflict";
+  }
+  return "?";
+}
+struct ReversalResult {
+  ReversalVerdict verdict = ReversalVerdict::kUnknown;
+  std::string reversal_id;
+  Money amount;  // what was reversed (the whole capture or credit)
+};
+
 // One line of a merchant's daily settlement report.
 struct SettlementLine {
   std::string capture_id;
@@ -190,6 +251,20 @@ class Acquirer {
   virtual Result<AuthorizationDecision> authorize(const AuthorizationRequest& req) = 0;
   // Asks the issuer to post, and credits the merchant's account.
   virtual Result<CaptureResult> capture(const CaptureRequest& req) = 0;
+  // Releases `amount` of what remains authorized (AuthRevReq), relayed to the issuer that
+  // authorized. Idempotent on reference.
+  virtual Result<ReleaseResult> release(std::string_view reference, std::string_view authorization_id,
+                                        const Money& amount, std::int64_t at) = 0;
+  // Refunds `amount` of a capture to the card (CredReq): debits the merchant, credits the card.
+  virtual Result<CreditResult> refund(std::string_view reference, std::string_view capture_id,
+                                      const Money& amount, std::int64_t at) = 0;
+  // Voids a whole capture (CapRevReq): the inverse of its postings at both banks, the hold
+  // restored at the issuer.
+  virtual Result<ReversalResult> reverse_capture(std::string_view reference, std::string_view capture_id,
+                                                 std::int64_t at) = 0;
+  // Reverses a whole refund (CredRevReq): the inverse of its postings at both banks.
+  virtual Result<ReversalResult> reverse_refund(std::string_view reference, std::string_view credit_id,
+                                                std::int64_t at) = 0;
   virtual Result<SettlementReport> settlement_report(std::string_view merchant_id,
                                                      std::string_view day) = 0;
 };

@@ -80,11 +80,18 @@ class AcquirerBank final : public roles::Acquirer {
   Result<CaptureResult> capture(const CaptureRequest& req) override;
   Result<SettlementReport> settlement_report(std::string_view merchant_id, std::string_view day) override;
 
-  // ---- reversal and refund, relayed to the issuer that authorized (not yet in roles::Acquirer) ----
+  // ---- reversals and refunds, relayed to the issuer that authorized (roles::Acquirer) ----
   Result<ReleaseResult> release(std::string_view reference, std::string_view authorization_id,
-                                const Money& amount, std::int64_t at = 0);
+                                const Money& amount, std::int64_t at = 0) override;
   Result<RefundResult> refund(std::string_view reference, std::string_view capture_id, const Money& amount,
-                              std::int64_t at = 0);
+                              std::int64_t at = 0) override;
+  // The capture's postings inverted here (merchant debited, due-from credited) after the issuer
+  // inverted its own; settlement reports leave reversed captures out.
+  Result<ReversalResult> reverse_capture(std::string_view reference, std::string_view capture_id,
+                                         std::int64_t at = 0) override;
+  // The refund's postings inverted here (merchant credited again) after the issuer's.
+  Result<ReversalResult> reverse_refund(std::string_view reference, std::string_view credit_id,
+                                        std::int64_t at = 0) override;
 
   // ---- inspection ----
   // What the acquirer owes the merchant in `currency` (captures - refunds), minor units.
@@ -108,6 +115,8 @@ class AcquirerBank final : public roles::Acquirer {
   Status set_form(std::string_view kind, std::string_view brand, const std::vector<FormField>& fields);
   Result<PartyCheck> verify_party(std::string_view kind, const MerchantClaim& claim);
   Result<std::string> fingerprint(const std::vector<std::string>& parts) const;
+  Result<ReversalResult> reverse(std::string_view kind, std::string_view reference,
+                                 std::string_view original_id, std::int64_t at);
 
   std::unique_ptr<store::Database> db_;
   Ledger ledger_;

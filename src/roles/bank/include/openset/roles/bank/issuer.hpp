@@ -52,23 +52,17 @@ struct CardPosition {
   std::int64_t available = 0;  // limit - owed - held
 };
 
-// Reversal of (part of) an authorization hold.
-enum class ReleaseVerdict { kReleased, kUnknownAuthorization, kExceedsRemaining, kConflict };
-std::string_view release_verdict_name(ReleaseVerdict v);
-struct ReleaseResult {
-  ReleaseVerdict verdict = ReleaseVerdict::kUnknownAuthorization;
-  std::string release_id;
-  Money amount;  // what was released
-};
-
-// Refund of (part of) a capture.
-enum class CreditVerdict { kCredited, kUnknownCapture, kExceedsCaptured, kConflict };
-std::string_view credit_verdict_name(CreditVerdict v);
-struct CreditResult {
-  CreditVerdict verdict = CreditVerdict::kUnknownCapture;
-  std::string credit_id;
-  Money amount;  // what was credited
-};
+// Reversal of (part of) an authorization hold, refund of (part of) a capture, reversal of a
+// capture or a refund: the types live in roles/bank_api.hpp (roles::Acquirer relays them).
+using roles::CreditResult;
+using roles::CreditVerdict;
+using roles::credit_verdict_name;
+using roles::ReleaseResult;
+using roles::ReleaseVerdict;
+using roles::release_verdict_name;
+using roles::ReversalResult;
+using roles::ReversalVerdict;
+using roles::reversal_verdict_name;
 
 class IssuerBank final : public roles::Issuer {
  public:
@@ -98,13 +92,21 @@ class IssuerBank final : public roles::Issuer {
   Result<AuthorizationDecision> authorize(const AuthorizationRequest& req) override;
   Result<CaptureResult> capture(const CaptureRequest& req) override;
 
-  // ---- reversal and refund (not yet in roles::Issuer) ----
+  // ---- reversals and refunds (relayed by the acquirer; not in roles::Issuer) ----
   // Releases `amount` of what remains authorized (idempotent on reference, like capture).
   Result<ReleaseResult> release(std::string_view reference, std::string_view authorization_id,
                                 const Money& amount, std::int64_t at = 0);
   // Credits the card with `amount` of a capture; the refunds of one capture never exceed it.
   Result<CreditResult> credit(std::string_view reference, std::string_view capture_id,
                               const Money& amount, std::int64_t at = 0);
+  // Voids a whole capture (CapRevReq): the inverse of the capture's four postings (card and
+  // due-to back, the hold restored: the authorization can be captured again or released).
+  // Refused while the capture has refunds that are not reversed (kRefunded).
+  Result<ReversalResult> reverse_capture(std::string_view reference, std::string_view capture_id,
+                                         std::int64_t at = 0);
+  // Reverses a whole refund (CredRevReq): the inverse of the credit's postings.
+  Result<ReversalResult> reverse_credit(std::string_view reference, std::string_view credit_id,
+                                        std::int64_t at = 0);
 
   // ---- inspection (tests, invariants, reports) ----
   store::Database& database() { return *db_; }
