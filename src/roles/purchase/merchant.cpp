@@ -65,12 +65,35 @@ CREATE TABLE IF NOT EXISTS merchant_captures (
   state         TEXT NOT NULL,
   created_at    INTEGER NOT NULL,
   updated_at    INTEGER NOT NULL);
+-- AuthRevReq, CapRevReq, CredReq, CredRevReq sent, and their answers (notes §4.5, §4.7).
+CREATE TABLE IF NOT EXISTS merchant_adjustments (
+  rrpid         BLOB PRIMARY KEY,
+  kind          TEXT NOT NULL CHECK (kind IN ('authrev', 'caprev', 'cred', 'credrev')),
+  order_id      TEXT NOT NULL,
+  currency      INTEGER,
+  amount        INTEGER,          -- AuthNewAmt, or the amount to refund / whose refund to reverse
+  amt_exp10     INTEGER,
+  request       BLOB NOT NULL,
+  response      BLOB,
+  code          INTEGER,          -- AuthRevCode / CapRevOrCredCode of the answer
+  done_amount   INTEGER,          -- what the gateway says was done (capRevOrCredActualAmt)
+  state         TEXT NOT NULL,    -- sent / answered / refused
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL);
+-- Which cardholder certificate signed the order's PReq: only that cardholder's InqReq is
+-- answered (notes §3.11).
+CREATE TABLE IF NOT EXISTS merchant_cardholders (
+  order_id      TEXT PRIMARY KEY,
+  cert_digest   BLOB NOT NULL);
 )sql";
 
 constexpr std::string_view kSelectOrder =
     "SELECT order_id, brand, currency, amount, amt_exp10, state, xid, auth_code, auth_currency, "
     "auth_amount, auth_exp10, cap_token, cap_code, cap_currency, cap_amount, cap_exp10, "
-    "created_at, updated_at, trans_ids, auth_rrpid FROM merchant_orders ";
+    "created_at, updated_at, trans_ids, auth_rrpid, "
+    "(SELECT SUM(CASE a.kind WHEN 'cred' THEN a.done_amount ELSE -a.done_amount END) FROM "
+    "merchant_adjustments a WHERE a.order_id = merchant_orders.order_id AND a.code = 0 AND "
+    "a.kind IN ('cred', 'credrev')) FROM merchant_orders ";
 
 OrderState state_from(std::string_view s) {
   if (s == "initiated") return OrderState::kInitiated;
@@ -79,6 +102,8 @@ OrderState state_from(std::string_view s) {
   if (s == "declined") return OrderState::kDeclined;
   if (s == "capturing") return OrderState::kCapturing;
   if (s == "captured") return OrderState::kCaptured;
+  if (s == "reversed") return OrderState::kReversed;
+  if (s == "refunded") return OrderState::kRefunded;
   return OrderState::kOpen;
 }
 
@@ -104,6 +129,8 @@ OrderView read_order(const store::Statement& s) {
   o.updated_at = s.column_int64(17);
   o.trans_ids = blob_or_empty(s, 18);
   o.auth_rrpid = blob_or_empty(s, 19);
+  if (!s.column_is_null(20) && o.captured)
+    o.refunded = Money{o.captured->currency, s.column_int64(20), o.captured->amt_exp10};
   return o;
 }
 
@@ -127,6 +154,8 @@ std::string_view to_string(OrderState s) {
     case OrderState::kDeclined: return "declined";
     case OrderState::kCapturing: return "capturing";
     case OrderState::kCaptured: return "captured";
+    case OrderState::kReversed: return "reversed";
+    case OrderState::kRefunded: return "refunded";
   }
   return "?";
 }
@@ -175,7 +204,9 @@ Answer Merchant::handle(ByteView der) {
   Result<Answer> r = [&]() -> Result<Answer> {
     if (!w.ok()) return w.error();
     std::size_t idx = message_index(*w);
-    if (idx == asn1::Message::kAuthorizationResponse || idx == asn1::Message::kCaptureResponse)
+    if (idx == asn1::Message::kAuthorizationResponse || idx == asn1::Message::kCaptureResponse ||
+        idx == asn1::Message::kAuthReversalResponse || idx == asn1::Message::kCaptureReversalResponse ||
+        idx == asn1::Message::kCreditResponse || idx == asn1::Message::kCreditReversalResponse)
       reply_to = Peer::kGateway;
     if (idx == asn1::Message::kError) return on_error(*w, der);
     OPENSET_CHECK(check_header(env_, w->message_header, config_.freshness));
@@ -184,6 +215,11 @@ Answer Merchant::handle(ByteView der) {
       case asn1::Message::kPurchaseRequest: return on_preq(*w, der);
       case asn1::Message::kAuthorizationResponse: return on_auth_res(*w, der);
       case asn1::Message::kCaptureResponse: return on_cap_res(*w, der);
+      case asn1::Message::kAuthReversalResponse: return on_auth_rev_res(*w, der);
+      case asn1::Message::kCaptureReversalResponse: return on_cap_rev_or_cred_res(*w, der, "caprev");
+      case asn1::Message::kCreditResponse: return on_cap_rev_or_cred_res(*w, der, "cred");
+      case asn1::Message::kCreditReversalResponse: return on_cap_rev_or_cred_res(*w, der, "credrev");
+      case asn1::Message::kInquiryRequest: return on_inq_req(*w, der);
       default:
         return refusal(ErrorCode::kMessageNotSupported,
                        fmt::format("the merchant does not take {}", message_type_name(idx)));
@@ -390,6 +426,9 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
                           "oi_rrpid = ?, oi_chall_c = ?, auth_rrpid = ?, auth_req = ?, "
                           "updated_at = ? WHERE id = ?",
                           digest, oi.rrpid, oi.chall_c, auth_rrpid, auth_req, env_.now(), id));
+  OPENSET_CHECK(sql::exec(db_,
+                          "INSERT OR REPLACE INTO merchant_cardholders (order_id, cert_digest) VALUES (?, ?)",
+                          order_id, sha256(*ch_cert)));
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: order {}: PReq checked (dual signature, HOD, Chall-M), AuthReq for {}",
                   order_id, amount_text(amount)));
@@ -486,7 +525,7 @@ Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der
 
 // PRes ::= S{M, PResData} with one payload (notes §3.10), in a MessageWrapper for the wallet.
 Result<Bytes> Merchant::make_pres(const asn1::TransIDs& tids, const Bytes& oi_rrpid,
-                                  const Bytes& oi_chall_c, asn1::PResPayload payload) {
+                                  const Bytes& oi_chall_c, asn1::PResPayload payload, bool inquiry) {
   asn1::PResData pres;
   pres.trans_ids = tids;
   pres.rrpid = oi_rrpid;
@@ -495,7 +534,8 @@ Result<Bytes> Merchant::make_pres(const asn1::TransIDs& tids, const Bytes& oi_rr
   OPENSET_TRY(seal::Signer signer, config_.credentials.signer(true));
   OPENSET_TRY(asn1::SignedData sd, seal::S(signer, content_type(CT::kPResData), asn1::encode(pres)));
   asn1::Message m;
-  m.value.emplace<asn1::Message::kPurchaseResponse>(std::move(sd));
+  if (inquiry) m.value.emplace<asn1::Message::kInquiryResponse>(std::move(sd));  // InqRes ::= PRes
+  else m.value.emplace<asn1::Message::kPurchaseResponse>(std::move(sd));
   return wrap(make_header(env_, asn1::MessageIDs{tids.lid_c, tids.lid_m, tids.xid}, oi_rrpid),
               std::move(m));
 }
@@ -665,8 +705,344 @@ Result<Answer> Merchant::on_error(const asn1::MessageWrapper& w, ByteView der) {
                           "UPDATE merchant_captures SET state = 'refused', updated_at = ? "
                           "WHERE rrpid = ?",
                           env_.now(), *rrpid));
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_adjustments SET state = 'refused', code = ?, updated_at = ? "
+                          "WHERE rrpid = ? AND state = 'sent'",
+                          -static_cast<std::int64_t>(e.code), env_.now(), *rrpid));
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: the gateway refused a request (ErrorCode {})", static_cast<int>(e.code)));
+  return a;
+}
+
+// ---------------------------------------------------------------- reversals, credits, inquiry
+
+Result<Answer> Merchant::reverse_authorization(std::string_view order_id, const Money& new_amount) {
+  return send_adjustment(order_id, "authrev", new_amount);
+}
+Result<Answer> Merchant::reverse_capture(std::string_view order_id) {
+  return send_adjustment(order_id, "caprev", std::nullopt);
+}
+Result<Answer> Merchant::credit(std::string_view order_id, const Money& amount) {
+  return send_adjustment(order_id, "cred", amount);
+}
+Result<Answer> Merchant::reverse_credit(std::string_view order_id, const Money& amount) {
+  return send_adjustment(order_id, "credrev", amount);
+}
+
+// Builds and records one AuthRevReq / CapRevReq / CredReq / CredRevReq for an order the gateway
+// authorized. The amounts and the order's state are the gateway's to judge (it answers with an
+// AuthRevCode / CapRevOrCredCode); the merchant only needs the authorization's identifiers.
+Result<Answer> Merchant::send_adjustment(std::string_view order_id, std::string_view kind,
+                                         std::optional<Money> amount) {
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT brand, trans_ids, auth_rrpid, auth_code, currency, amount, amt_exp10, "
+                           "cap_token, auth_req, auth_currency, auth_amount, auth_exp10, cap_currency, "
+                           "cap_amount, cap_exp10 FROM merchant_orders WHERE order_id = ?",
+                           order_id));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return Error(Errc::kInvalidArgument, "no order " + std::string(order_id));
+  if (q.column_is_null(2) || q.column_is_null(1) || q.column_is_null(3) || q.column_int64(3) != 0)
+    return Error(Errc::kInvalidArgument, "order " + std::string(order_id) + " was never authorized");
+  const std::string brand = q.column_text(0);
+  const GatewayRoute* gw = route(brand);
+  if (gw == nullptr) return Error(Errc::kInvalidArgument, "no gateway for brand " + brand);
+  OPENSET_TRY(asn1::TransIDs tids, asn1::decode<asn1::TransIDs>(q.column_blob(1)));
+  const Bytes auth_rrpid = q.column_blob(2);
+  const Money purchase{q.column_int64(4), q.column_int64(5), q.column_int64(6)};
+  std::optional<Bytes> cap_token;
+  if (!q.column_is_null(7)) cap_token = q.column_blob(7);
+  const Money authorized{q.column_int64(9), q.column_int64(10), q.column_int64(11)};
+  const Money captured = q.column_is_null(13) ? authorized
+                                              : Money{q.column_int64(12), q.column_int64(13), q.column_int64(14)};
+  Bytes rrpid = env_.random.bytes(20);
+  Bytes wire;
+  std::string type;
+  if (kind == "authrev") {
+    // The PI as forwarded: the AuthReq's baggage (EncB = SEQUENCE { enc, baggage }, outside the
+    // envelope, so the merchant can copy it; notes §4.5 AuthRevReqBaggage.pi).
+    const Bytes auth_req = q.column_blob(8);
+    OPENSET_TRY(ByteView body, message_body(auth_req));
+    OPENSET_TRY(Pair parts, split_pair(body));
+    AuthRevRequest req{tids, auth_rrpid, purchase, *amount, to_bytes(parts.second), cap_token};
+    OPENSET_TRY(wire, make_auth_rev_req(env_, config_.credentials, merchant_id_, gw->key_exchange_certificate,
+                                        rrpid, req));
+    type = "AuthRevReq";
+  } else {
+    CapRevOrCred k = kind == "caprev" ? CapRevOrCred::kCapRev
+                     : kind == "cred" ? CapRevOrCred::kCred
+                                      : CapRevOrCred::kCredRev;
+    CapRevOrCredItem item{tids, auth_rrpid, captured, kind == "caprev" ? std::optional<Money>(captured) : amount,
+                          cap_token};
+    OPENSET_TRY(wire, make_cap_rev_or_cred_req(env_, config_.credentials, merchant_id_,
+                                               gw->key_exchange_certificate, rrpid, k, {item}));
+    type = kind == "caprev" ? "CapRevReq" : kind == "cred" ? "CredReq" : "CredRevReq";
+  }
+  const Money asked = amount.value_or(captured);
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "INSERT INTO merchant_adjustments (rrpid, kind, order_id, currency, amount, amt_exp10, "
+                          "request, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?)",
+                          rrpid, kind, order_id, asked.currency, asked.amount, asked.amt_exp10, wire, env_.now(),
+                          env_.now()));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: order {}: {} for {} to the {} gateway", order_id, type, amount_text(asked), brand));
+  Answer a;
+  a.send.push_back(Outgoing{Peer::kGateway, type, std::move(wire)});
+  return a;
+}
+
+// AuthRevRes ::= CHOICE { encB EncB{P, M, AuthRevResData, AuthRevResBaggage}, enc Enc{P, M,
+// AuthRevResData} } (notes §4.5).
+Result<Answer> Merchant::on_auth_rev_res(const asn1::MessageWrapper& w, ByteView der) {
+  const auto& h = w.message_header;
+  if (!h.rrpid) return refusal(ErrorCode::kBadMessageHeader, "AuthRevRes without an RRPID");
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT a.order_id, a.response, o.brand FROM merchant_adjustments a JOIN "
+                           "merchant_orders o ON o.order_id = a.order_id WHERE a.rrpid = ? AND a.kind = 'authrev'",
+                           *h.rrpid));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return refusal(ErrorCode::kUnknownRRPID, "no AuthRevReq with this RRPID");
+  const std::string order_id = q.column_text(0);
+  const std::string brand = q.column_text(2);
+  if (!q.column_is_null(1)) {
+    if (q.column_blob(1) == to_bytes(der)) return Answer{};
+    return refusal(ErrorCode::kUnknownRRPID, "this AuthRevReq already has its AuthRevRes");
+  }
+  const auto& res = std::get<asn1::Message::kAuthReversalResponse>(w.message.value);
+  OPENSET_TRY(ByteView body, message_body(der));
+  OPENSET_TRY(seal::KeyHolder holder, config_.credentials.holder());
+  asn1::AuthRevResData data;
+  std::optional<Bytes> cap_token_new;
+  if (res.value.index() == 0) {
+    OPENSET_TRY(ByteView encb, explicit_inner(body, 0));
+    seal::EncBTypes types{content_type(CT::kAuthRevResBaggage), content_type(CT::kAuthRevResTBS),
+                          content_type(CT::kAuthRevResTBEB)};
+    OPENSET_TRY(OpenedSigned o, open_encb(env_, encb, holder, types, pki::CertType::kGatewaySignature,
+                                          config_.trust, brand));
+    OPENSET_TRY(data, asn1::decode<asn1::AuthRevResData>(o.content));
+    OPENSET_TRY(asn1::AuthRevResBaggage bag, asn1::decode<asn1::AuthRevResBaggage>(o.baggage));
+    if (bag.cap_token_new) cap_token_new = asn1::encode(*bag.cap_token_new);
+  } else {
+    OPENSET_TRY(OpenedSigned o,
+                open_enc(env_, std::get<1>(res.value), holder,
+                         seal::EncTypes{content_type(CT::kAuthRevResData), content_type(CT::kAuthRevResTBE)},
+                         pki::CertType::kGatewaySignature, config_.trust, brand));
+    OPENSET_TRY(data, asn1::decode<asn1::AuthRevResData>(o.content));
+  }
+  if (!ct_equal(data.auth_rev_tags.auth_rev_rr_tags.rrpid, *h.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "AuthRevRes RRPID differs from the header's");
+  const bool approved = data.auth_rev_code == asn1::AuthRevCode::kApproved;
+  const Money& amt = data.auth_new_amt;
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  if (approved)
+    OPENSET_CHECK(sql::exec(db_,
+                            "UPDATE merchant_orders SET state = ?, auth_currency = ?, auth_amount = ?, "
+                            "auth_exp10 = ?, cap_token = ?, updated_at = ? WHERE order_id = ?",
+                            amt.amount == 0 ? "reversed" : "authorized", amt.currency, amt.amount, amt.amt_exp10,
+                            cap_token_new, env_.now(), order_id));
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_adjustments SET response = ?, code = ?, done_amount = ?, "
+                          "state = 'answered', updated_at = ? WHERE rrpid = ?",
+                          der, static_cast<std::int64_t>(data.auth_rev_code), amt.amount, env_.now(), *h.rrpid));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: order {}: AuthRevRes AuthRevCode {}, authorized {}", order_id,
+                  static_cast<int>(data.auth_rev_code), amount_text(amt)));
+  return Answer{};
+}
+
+// CapRevRes / CredRes / CredRevRes ::= Enc{P, M, CapRevResData | CredResData | CredRevResData}.
+Result<Answer> Merchant::on_cap_rev_or_cred_res(const asn1::MessageWrapper& w, ByteView der,
+                                                std::string_view kind) {
+  const auto& h = w.message_header;
+  if (!h.rrpid) return refusal(ErrorCode::kBadMessageHeader, "response without an RRPID");
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT a.order_id, a.response, o.brand FROM merchant_adjustments a JOIN "
+                           "merchant_orders o ON o.order_id = a.order_id WHERE a.rrpid = ? AND a.kind = ?",
+                           *h.rrpid, kind));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return refusal(ErrorCode::kUnknownRRPID, "no request of this kind with this RRPID");
+  const std::string order_id = q.column_text(0);
+  const std::string brand = q.column_text(2);
+  if (!q.column_is_null(1)) {
+    if (q.column_blob(1) == to_bytes(der)) return Answer{};
+    return refusal(ErrorCode::kUnknownRRPID, "this request already has its answer");
+  }
+  const asn1::EnvelopedData* ed = nullptr;
+  CT data_type = CT::kCapRevResData, tbe = CT::kCapRevResTBE;
+  if (kind == "caprev") {
+    ed = &std::get<asn1::Message::kCaptureReversalResponse>(w.message.value);
+  } else if (kind == "cred") {
+    ed = &std::get<asn1::Message::kCreditResponse>(w.message.value);
+    data_type = CT::kCredResData;
+    tbe = CT::kCredResTBE;
+  } else {
+    ed = &std::get<asn1::Message::kCreditReversalResponse>(w.message.value);
+    data_type = CT::kCredRevResData;
+    tbe = CT::kCredRevResTBE;
+  }
+  OPENSET_TRY(seal::KeyHolder holder, config_.credentials.holder());
+  OPENSET_TRY(OpenedSigned o, open_enc(env_, *ed, holder, seal::EncTypes{content_type(data_type), content_type(tbe)},
+                                       pki::CertType::kGatewaySignature, config_.trust, brand));
+  Result<asn1::CapRevOrCredResData> data_r = [&]() -> Result<asn1::CapRevOrCredResData> {
+    if (kind == "caprev") {
+      OPENSET_TRY(auto d, asn1::decode<asn1::CapRevResData>(o.content));
+      return d.get();
+    }
+    if (kind == "cred") {
+      OPENSET_TRY(auto d, asn1::decode<asn1::CredResData>(o.content));
+      return d.get();
+    }
+    OPENSET_TRY(auto d, asn1::decode<asn1::CredRevResData>(o.content));
+    return d.get();
+  }();
+  if (!data_r.ok()) return with_set_code(std::move(data_r).error(), ErrorCode::kDecodingFailure);
+  if (!ct_equal(data_r->cap_rev_or_cred_rr_tags.rrpid, *h.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "response RRPID differs from the header's");
+  if (data_r->cap_rev_or_cred_res_item_seq.size() != 1)
+    return refusal(ErrorCode::kDecodingFailure, "one item expected (one order per request)", Errc::kConstraint);
+  const asn1::CapRevOrCredResPayload& p = data_r->cap_rev_or_cred_res_item_seq[0].cap_rev_or_cred_res_payload;
+  const bool ok = p.cap_rev_or_cred_code == asn1::CapRevOrCredCode::kSuccess;
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE merchant_adjustments SET response = ?, code = ?, done_amount = ?, "
+                          "state = 'answered', updated_at = ? WHERE rrpid = ?",
+                          der, static_cast<std::int64_t>(p.cap_rev_or_cred_code),
+                          p.cap_rev_or_cred_actual_amt.amount, env_.now(), *h.rrpid));
+  if (ok && kind == "caprev") {
+    // The capture is void: the order is authorized again (its CapToken still names the hold).
+    OPENSET_CHECK(sql::exec(db_,
+                            "UPDATE merchant_orders SET state = 'authorized', cap_code = NULL, cap_currency = NULL, "
+                            "cap_amount = NULL, cap_exp10 = NULL, cap_rrpid = NULL, updated_at = ? "
+                            "WHERE order_id = ?",
+                            env_.now(), order_id));
+  } else if (ok) {
+    // Refunded in full -> refunded; a refund reversed -> captured again.
+    OPENSET_CHECK(sql::exec(db_,
+                            "UPDATE merchant_orders SET state = CASE WHEN cap_amount <= COALESCE((SELECT "
+                            "SUM(CASE a.kind WHEN 'cred' THEN a.done_amount ELSE -a.done_amount END) FROM "
+                            "merchant_adjustments a WHERE a.order_id = merchant_orders.order_id AND a.code = 0 "
+                            "AND a.kind IN ('cred', 'credrev')), 0) THEN 'refunded' ELSE 'captured' END, "
+                            "updated_at = ? WHERE order_id = ?",
+                            env_.now(), order_id));
+  }
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: order {}: {} answered with CapRevOrCredCode {}", order_id, kind,
+                  static_cast<int>(p.cap_rev_or_cred_code)));
+  return Answer{};
+}
+
+// InqReq (notes §3.11) -> InqRes ::= PRes: where the order stands, for its cardholder only.
+Result<Answer> Merchant::on_inq_req(const asn1::MessageWrapper& w, ByteView der) {
+  (void)der;
+  const auto& h = w.message_header;
+  const auto& inq = std::get<asn1::Message::kInquiryRequest>(w.message.value);
+  asn1::InqReqData data;
+  std::optional<Bytes> signer;
+  if (inq.value.index() == 0) {
+    // InqReqSigned ::= S{C, InqReqData}: a cardholder certificate that validates.
+    OPENSET_TRY(CertifiedSignature cs, verify_signed(env_, std::get<0>(inq.value), content_type(CT::kInqReqData),
+                                                     pki::CertType::kCardholder, config_.trust));
+    auto d = asn1::decode<asn1::InqReqData>(cs.content);
+    if (!d.ok()) return with_set_code(std::move(d).error(), ErrorCode::kDecodingFailure);
+    data = std::move(d).value();
+    signer = std::move(cs.signer_certificate);
+  } else {
+    data = std::get<1>(inq.value);
+  }
+  if (!h.rrpid || !ct_equal(*h.rrpid, data.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "header RRPID differs from InqReqData's");
+  // The order: by XID, with exactly the TransIDs this merchant issued (an unsigned InqReq proves
+  // nothing else; P-20), and, when signed, by the cardholder whose certificate signed the PReq.
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT o.order_id, o.trans_ids, o.state, o.currency, o.amount, o.amt_exp10, "
+                           "o.auth_code, o.auth_currency, o.auth_amount, o.auth_exp10, o.cap_code, "
+                           "o.cap_currency, o.cap_amount, o.cap_exp10, o.updated_at, c.cert_digest "
+                           "FROM merchant_orders o LEFT JOIN merchant_cardholders c ON c.order_id = o.order_id "
+                           "WHERE o.xid = ?",
+                           data.trans_ids.xid));
+  OPENSET_TRY(bool found, q.step());
+  if (!found || q.column_is_null(1) || q.column_blob(1) != asn1::encode(data.trans_ids))
+    return refusal(ErrorCode::kUnknownXID, "no purchase with these TransIDs");
+  if (signer && !q.column_is_null(15) && !ct_equal(q.column_blob(15), sha256(*signer)))
+    return refusal(ErrorCode::kUnknownXID, "the purchase is another cardholder's");
+  const std::string order_id = q.column_text(0);
+  const std::string state = q.column_text(2);
+  const Money purchase{q.column_int64(3), q.column_int64(4), q.column_int64(5)};
+  der::Time updated = der::Time::from_unix(q.column_int64(14));
+  asn1::PResPayload p;
+  asn1::Results results;
+  if (state == "initiated") {
+    p.completion_code = asn1::CompletionCode::kOrderNotReceived;  // InqReq without PReq
+  } else if (state == "authorizing") {
+    p.completion_code = asn1::CompletionCode::kOrderReceived;
+  } else {
+    // AuthStatus / CapStatus / CreditStatus with their ratios to PurchAmt (notes §3.10).
+    if (!q.column_is_null(6)) {
+      asn1::AuthStatus st;
+      st.auth_date = updated;
+      st.auth_code = static_cast<asn1::AuthCode>(q.column_int64(6));
+      st.auth_ratio = q.column_int64(6) == 0 && !q.column_is_null(8)
+                          ? ratio(Money{q.column_int64(7), q.column_int64(8), q.column_int64(9)}, purchase)
+                          : 0.0;
+      results.auth_status = st;
+      p.completion_code = asn1::CompletionCode::kAuthorizationPerformed;
+    } else {
+      p.completion_code = asn1::CompletionCode::kOrderRejected;
+    }
+    if (!q.column_is_null(10) && !q.column_is_null(12) && (state == "captured" || state == "refunded")) {
+      asn1::CapStatus cs;
+      cs.cap_date = updated;
+      cs.cap_code = static_cast<asn1::CapCode>(q.column_int64(10));
+      cs.cap_ratio = ratio(Money{q.column_int64(11), q.column_int64(12), q.column_int64(13)}, purchase);
+      results.cap_status = cs;
+      p.completion_code = asn1::CompletionCode::kCapturePerformed;
+    }
+    // Every completed refund that is not reversed (the reversals are matched by amount).
+    OPENSET_TRY(store::Statement c,
+                sql::prepare(db_,
+                             "SELECT kind, done_amount, currency, amt_exp10, updated_at FROM merchant_adjustments "
+                             "WHERE order_id = ? AND code = 0 AND kind IN ('cred', 'credrev') "
+                             "ORDER BY created_at, rowid",
+                             order_id));
+    std::vector<std::pair<Money, std::int64_t>> credits;
+    for (;;) {
+      OPENSET_TRY(bool row, c.step());
+      if (!row) break;
+      Money m{c.column_int64(2), c.column_int64(1), c.column_int64(3)};
+      if (c.column_text(0) == "cred") {
+        credits.emplace_back(m, c.column_int64(4));
+      } else {
+        for (auto it = credits.rbegin(); it != credits.rend(); ++it)
+          if (it->first == m) {
+            credits.erase(std::next(it).base());
+            break;
+          }
+      }
+    }
+    if (!credits.empty()) {
+      std::vector<asn1::CreditStatus> seq;
+      for (const auto& [m, when] : credits) {
+        asn1::CreditStatus cs;
+        cs.credit_date = der::Time::from_unix(when);
+        cs.credit_code = asn1::CapRevOrCredCode::kSuccess;
+        cs.credit_ratio = ratio(m, purchase);
+        seq.push_back(cs);
+      }
+      results.cred_status_seq = std::move(seq);
+      p.completion_code = asn1::CompletionCode::kCreditPerformed;
+    }
+    if (purchase.amount == 0) p.completion_code = asn1::CompletionCode::kMeaninglessRatio;
+    p.results = std::move(results);
+  }
+  OPENSET_TRY(Bytes wire, make_pres(data.trans_ids, data.rrpid, data.chall_c2, std::move(p), true));
+  log(fmt::format("merchant: order {}: InqReq ({}) answered, state {}", order_id,
+                  signer ? "signed" : "unsigned", state));
+  Answer a;
+  a.send.push_back(Outgoing{Peer::kCardholder, "InqRes", std::move(wire)});
   return a;
 }
 

@@ -51,6 +51,13 @@ CREATE TABLE IF NOT EXISTS wallet_trail (
   message       BLOB NOT NULL,
   at            INTEGER NOT NULL,
   PRIMARY KEY (purchase_id, seq));
+-- InqReq sent (notes §3.11): the InqRes must echo RRPID and Chall-C2.
+CREATE TABLE IF NOT EXISTS wallet_inquiries (
+  rrpid         BLOB PRIMARY KEY,
+  purchase_id   INTEGER NOT NULL REFERENCES wallet_purchases(id),
+  chall_c2      BLOB NOT NULL,
+  state         TEXT NOT NULL,
+  created_at    INTEGER NOT NULL);
 )sql";
 
 constexpr std::string_view kSelectEntry =
@@ -63,6 +70,8 @@ WalletStatus status_from(std::string_view s) {
   if (s == "captured") return WalletStatus::kCaptured;
   if (s == "declined") return WalletStatus::kDeclined;
   if (s == "refused") return WalletStatus::kRefused;
+  if (s == "refunded") return WalletStatus::kRefunded;
+  if (s == "cancelled") return WalletStatus::kCancelled;
   return WalletStatus::kInitiated;
 }
 
@@ -101,6 +110,8 @@ std::string_view to_string(WalletStatus s) {
     case WalletStatus::kCaptured: return "captured";
     case WalletStatus::kDeclined: return "declined";
     case WalletStatus::kRefused: return "refused";
+    case WalletStatus::kRefunded: return "refunded";
+    case WalletStatus::kCancelled: return "cancelled";
   }
   return "?";
 }
@@ -180,6 +191,7 @@ Answer Wallet::handle(ByteView der) {
     switch (message_index(*w)) {
       case asn1::Message::kPurchaseInitResponse: return on_pinit_res(*w, der);
       case asn1::Message::kPurchaseResponse: return on_pres(*w, der);
+      case asn1::Message::kInquiryResponse: return on_inq_res(*w, der);
       case asn1::Message::kError: return on_error(*w, der);
       default:
         return refusal(ErrorCode::kMessageNotSupported,
@@ -395,6 +407,112 @@ Result<Answer> Wallet::on_pres(const asn1::MessageWrapper& w, ByteView der) {
   OPENSET_CHECK(trail(id, "received", "PRes", der));
   OPENSET_CHECK(tx.commit());
   if (config_.log) config_.log(fmt::format("wallet: purchase {}: PRes checked, {}", id, new_status));
+  return Answer{};
+}
+
+// InqReq (notes §3.11): signed S{C, InqReqData} (or the unsigned form), with the TransIDs of the
+// merchant's PInitRes, a fresh RRPID and Chall-C2.
+Result<Bytes> Wallet::inquire(std::int64_t id, bool sign) {
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT t.message FROM wallet_trail t WHERE t.purchase_id = ? AND "
+                           "t.type = 'PInitRes' AND t.direction = 'received' ORDER BY t.seq LIMIT 1",
+                           id));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return Error(Errc::kInvalidArgument, fmt::format("wallet: purchase {} has no PInitRes", id));
+  // The TransIDs as the merchant issued them (PInitResData, signed by the merchant, checked).
+  OPENSET_TRY(asn1::MessageWrapper pw, unwrap(q.column_blob(0)));
+  const auto& sd = std::get<asn1::Message::kPurchaseInitResponse>(pw.message.value);
+  if (!sd.content_info.content) return Error(Errc::kMalformed, "wallet: PInitRes without content");
+  OPENSET_TRY(asn1::PInitResData pinit, asn1::decode<asn1::PInitResData>(*sd.content_info.content));
+  asn1::InqReqData data;
+  data.trans_ids = pinit.trans_ids;
+  data.rrpid = env_.random.bytes(20);
+  data.chall_c2 = env_.random.bytes(20);
+  asn1::InqReq inq;
+  if (sign) {
+    OPENSET_TRY(seal::Signer signer, config_.credentials.signer(true));
+    OPENSET_TRY(asn1::SignedData s, seal::S(signer, content_type(CT::kInqReqData), asn1::encode(data)));
+    inq.value.emplace<0>(std::move(s));
+  } else {
+    inq.value.emplace<1>(data);
+  }
+  asn1::Message m;
+  m.value.emplace<asn1::Message::kInquiryRequest>(std::move(inq));
+  const asn1::TransIDs& t = data.trans_ids;
+  Bytes wire = wrap(make_header(env_, asn1::MessageIDs{t.lid_c, t.lid_m, t.xid}, data.rrpid), std::move(m));
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "INSERT INTO wallet_inquiries (rrpid, purchase_id, chall_c2, state, created_at) "
+                          "VALUES (?, ?, ?, 'sent', ?)",
+                          data.rrpid, id, data.chall_c2, env_.now()));
+  OPENSET_CHECK(trail(id, "sent", "InqReq", wire));
+  OPENSET_CHECK(tx.commit());
+  if (config_.log) config_.log(fmt::format("wallet: purchase {}: InqReq sent", id));
+  return wire;
+}
+
+// InqRes ::= PRes (notes §3.10-§3.11): the merchant of the purchase, our RRPID and Chall-C2, the
+// TransIDs; the payload's status goes into the log.
+Result<Answer> Wallet::on_inq_res(const asn1::MessageWrapper& w, ByteView der) {
+  const auto& h = w.message_header;
+  if (!h.rrpid) return refusal(ErrorCode::kBadMessageHeader, "InqRes without an RRPID");
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT i.purchase_id, i.chall_c2, i.state, p.xid, p.lid_c, p.merchant_cert, p.status "
+                           "FROM wallet_inquiries i JOIN wallet_purchases p ON p.id = i.purchase_id "
+                           "WHERE i.rrpid = ?",
+                           *h.rrpid));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return refusal(ErrorCode::kUnknownRRPID, "no InqReq awaits this InqRes");
+  const std::int64_t id = q.column_int64(0);
+  const Bytes chall_c2 = q.column_blob(1);
+  if (q.column_text(2) != "sent") return Answer{};  // answered already
+  const Bytes xid = q.column_is_null(3) ? Bytes{} : q.column_blob(3);
+  const Bytes lid_c = q.column_blob(4);
+  const Bytes merchant_cert = q.column_is_null(5) ? Bytes{} : q.column_blob(5);
+  std::string status = q.column_text(6);
+  const auto& sd = std::get<asn1::Message::kInquiryResponse>(w.message.value);
+  OPENSET_TRY(CertifiedSignature cs,
+              verify_signed(env_, sd, content_type(CT::kPResData), pki::CertType::kMerchantSignature,
+                            config_.trust, config_.card.brand));
+  if (cs.signer_certificate != merchant_cert)
+    return refusal(ErrorCode::kInvalidCertificate, "InqRes is signed by another merchant than PInitRes",
+                   Errc::kSignature);
+  OPENSET_TRY(asn1::PResData data, asn1::decode<asn1::PResData>(cs.content));
+  if (!ct_equal(data.rrpid, *h.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "PResData.rrpid differs from the header's");
+  if (!ct_equal(data.chall_c, chall_c2)) return refusal(ErrorCode::kChallengeMismatch, "InqRes does not echo Chall-C2");
+  if (!ct_equal(data.trans_ids.xid, xid)) return refusal(ErrorCode::kUnknownXID, "InqRes names another XID");
+  if (!ct_equal(data.trans_ids.lid_c, lid_c)) return refusal(ErrorCode::kUnknownLID, "InqRes names another LID-C");
+  const asn1::PResPayload& p = data.p_res_payload_seq.back();
+  std::optional<std::int64_t> auth_code;
+  const asn1::Results* r = p.results ? &*p.results : nullptr;
+  if (r && r->auth_status) auth_code = static_cast<std::int64_t>(r->auth_status->auth_code);
+  switch (p.completion_code) {
+    case asn1::CompletionCode::kCreditPerformed: status = "refunded"; break;
+    case asn1::CompletionCode::kCapturePerformed:
+      status = r && r->cap_status && r->cap_status->cap_code == asn1::CapCode::kSuccess ? "captured" : "authorized";
+      break;
+    case asn1::CompletionCode::kAuthorizationPerformed:
+      if (auth_code && *auth_code == 0)
+        status = r->auth_status->auth_ratio > 0.0 ? "authorized" : "cancelled";
+      else
+        status = "declined";
+      break;
+    case asn1::CompletionCode::kOrderReceived: status = "requested"; break;
+    case asn1::CompletionCode::kOrderRejected: status = "declined"; break;
+    default: break;  // orderNotReceived, meaninglessRatio: nothing new to record
+  }
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "UPDATE wallet_purchases SET status = ?, auth_code = COALESCE(?, auth_code), "
+                          "completion = ?, updated_at = ? WHERE id = ?",
+                          status, auth_code, static_cast<std::int64_t>(p.completion_code), env_.now(), id));
+  OPENSET_CHECK(sql::exec(db_, "UPDATE wallet_inquiries SET state = 'answered' WHERE rrpid = ?", *h.rrpid));
+  OPENSET_CHECK(trail(id, "received", "InqRes", der));
+  OPENSET_CHECK(tx.commit());
+  if (config_.log) config_.log(fmt::format("wallet: purchase {}: InqRes checked, {}", id, status));
   return Answer{};
 }
 

@@ -1,5 +1,7 @@
 // The payment gateway (Book 1 "payment gateway"; notes §4, §8.4, §8.5): the only party that
-// opens payment instructions. AuthReq -> checks of both signatures, the PI <-> order link, the
+// opens payment instructions. It also takes AuthRevReq (notes §4.5: the hold released in part or
+// in full, AuthRevRes with a new CapToken), CapRevReq, CredReq and CredRevReq (§4.7: a capture
+// voided, refunded in part or in full, a refund reversed), each idempotent on its RRPID. AuthReq -> checks of both signatures, the PI <-> order link, the
 // amount and the identifiers, then roles::Acquirer::authorize -> AuthRes with a CapToken sealed
 // for the gateway itself. CapReq -> per CapItem: its CapToken, the amount, roles::Acquirer::capture
 // -> CapRes with a CapStatus per item. Both are idempotent on their RRPID.
@@ -44,7 +46,9 @@ class Gateway {
   static Result<std::unique_ptr<Gateway>> open(const std::string& db_path, GatewayConfig config,
                                                Env env, Acquirer& acquirer);
 
-  // AuthReq -> AuthRes; CapReq -> CapRes (to the merchant). Refusals answer with a signed Error.
+  // AuthReq -> AuthRes; CapReq -> CapRes; AuthRevReq -> AuthRevRes; CapRevReq -> CapRevRes;
+  // CredReq -> CredRes; CredRevReq -> CredRevRes (to the merchant). Refusals answer with a signed
+  // Error.
   Answer handle(ByteView der);
 
   Result<std::vector<AuthorizationView>> authorizations();
@@ -55,6 +59,13 @@ class Gateway {
   Gateway(store::Database db, GatewayConfig config, Env env, Acquirer& acquirer);
   Result<Answer> on_auth_req(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_cap_req(const asn1::MessageWrapper& w, ByteView der);
+  enum class Adjustment { kCapRev, kCred, kCredRev };
+  Result<Answer> on_auth_rev_req(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_cap_rev_or_cred(const asn1::MessageWrapper& w, ByteView der, Adjustment kind);
+  // The merchant's key-exchange certificate among those it sent with its signature.
+  Result<seal::Recipient> merchant_recipient(const OpenedSigned& o);
+  // AuthAmt of an approved authorization minus what AuthRevReq released (nullopt: unknown).
+  Result<std::optional<std::int64_t>> current_authorized(ByteView auth_rrpid);
   void log(std::string_view line) const;
 
   store::Database db_;

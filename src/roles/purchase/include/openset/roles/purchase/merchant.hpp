@@ -1,11 +1,14 @@
 // The merchant server (Book 1 "merchant"; notes §3, §4, §8.3): answers PInitReq with a signed
 // PInitRes, checks the order half of the dual-signed PReq and asks the gateway for the
 // authorization (AuthReq, the PI travelling as baggage), answers the cardholder with PRes once
-// the AuthRes is in, and captures authorized orders in batches (CapReq / CapRes).
+// the AuthRes is in, and captures authorized orders in batches (CapReq / CapRes). Afterwards it
+// reduces or cancels authorizations (AuthRevReq), voids captures (CapRevReq), refunds
+// (CredReq) and reverses refunds (CredRevReq), and answers the cardholder's InqReq with the
+// order's status (InqRes, notes §3.11).
 //
 // The merchant never holds the PAN (notes §8.1): it has OIData, the PI blob sealed for the
 // gateway, and its own order description. State: one SQLite file (merchant_orders,
-// merchant_captures, merchant_counter).
+// merchant_captures, merchant_adjustments, merchant_cardholders).
 #pragma once
 
 #include <cstdint>
@@ -44,6 +47,8 @@ enum class OrderState {
   kDeclined,     // AuthRes declined, PRes sent
   kCapturing,    // in a CapReq awaiting its CapRes
   kCaptured,     // CapRes: success
+  kReversed,     // AuthRevRes approved with AuthNewAmt 0: the authorization is cancelled
+  kRefunded,     // CredRes: what was captured is refunded in full
 };
 std::string_view to_string(OrderState s);
 
@@ -60,6 +65,7 @@ struct OrderView {
   Bytes cap_token;   // DER of the CapToken from the AuthRes (opaque: sealed for the gateway)
   std::optional<std::int64_t> cap_code;   // CapCode of the CapRes item
   std::optional<Money> captured;          // CapAmt
+  std::optional<Money> refunded;          // credits (CredRes) minus credits reversed (CredRevRes)
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 };
@@ -87,6 +93,17 @@ class Merchant {
   // Errors: an order that is not authorized or has no CapToken (nothing is sent or recorded).
   Result<Answer> capture(const std::vector<CaptureItem>& items = {});
 
+  // AuthRevReq (notes §4.5) for an authorized order: the authorization becomes `new_amount`
+  // (0 cancels it); the AuthRevRes records the new amount and its CapToken.
+  Result<Answer> reverse_authorization(std::string_view order_id, const Money& new_amount);
+  // CapRevReq (notes §4.7): voids the order's capture (before settlement); the order is
+  // authorized again.
+  Result<Answer> reverse_capture(std::string_view order_id);
+  // CredReq: refunds `amount` of the order's capture (several refunds never above it).
+  Result<Answer> credit(std::string_view order_id, const Money& amount);
+  // CredRevReq: reverses an earlier refund of `amount` of the order.
+  Result<Answer> reverse_credit(std::string_view order_id, const Money& amount);
+
   Result<std::vector<OrderView>> orders();
   Result<OrderView> order(std::string_view order_id);
 
@@ -100,8 +117,12 @@ class Merchant {
   Result<Answer> on_auth_res(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_cap_res(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_error(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_auth_rev_res(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_cap_rev_or_cred_res(const asn1::MessageWrapper& w, ByteView der, std::string_view kind);
+  Result<Answer> on_inq_req(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> send_adjustment(std::string_view order_id, std::string_view kind, std::optional<Money> amount);
   Result<Bytes> make_pres(const asn1::TransIDs& tids, const Bytes& oi_rrpid, const Bytes& oi_chall_c,
-                          asn1::PResPayload payload);
+                          asn1::PResPayload payload, bool inquiry = false);
   const GatewayRoute* route(std::string_view brand) const;
   void log(std::string_view line) const;
 

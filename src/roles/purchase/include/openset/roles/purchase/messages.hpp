@@ -38,4 +38,35 @@ Result<Bytes> make_cap_req(const Env& env, const Credentials& merchant, std::str
                            ByteView gateway_key_exchange_certificate, ByteView rrpid,
                            const std::vector<CapRequestItem>& items);
 
+// AuthRevReq ::= EncB{M, P, AuthRevReqData, AuthRevReqBaggage} (notes §4.5) in a MessageWrapper
+// (header RRPID = AuthRevRRTags.rrpid): AuthRevTags (fresh RRPID, MerchantID, today), the original
+// authorization's AuthTags {AuthRRPID, TransIDs} and AuthReqAmt as authReqData (CheckDigests
+// left out: docs/departures.md P-17), AuthNewAmt; baggage {the PI as forwarded in AuthReq, the
+// CapToken of the AuthRes}.
+struct AuthRevRequest {
+  asn1::TransIDs trans_ids;
+  Bytes auth_rrpid;
+  Money authorized;  // AuthReqAmt of the original AuthReq
+  Money new_amount;  // AuthNewAmt (0: cancel)
+  Bytes pi;          // PI CHOICE TLV (the AuthReq's baggage)
+  std::optional<Bytes> cap_token;  // DER of the CapToken
+};
+Result<Bytes> make_auth_rev_req(const Env& env, const Credentials& merchant, std::string_view merchant_id,
+                                ByteView gateway_key_exchange_certificate, ByteView rrpid,
+                                const AuthRevRequest& req);
+
+// CapRevReq / CredReq / CredRevReq (notes §4.7): EncB{M, P, CapRevData | CredReqData |
+// CredRevReqData, CapTokenSeq}; one CapRevOrCredReqItem and one CapToken (or null) per item.
+enum class CapRevOrCred { kCapRev, kCred, kCredRev };
+struct CapRevOrCredItem {
+  asn1::TransIDs trans_ids;
+  Bytes auth_rrpid;
+  Money captured;                // CapPayload.capReqAmt (as captured)
+  std::optional<Money> amount;   // capRevOrCredReqAmt (credit / credit reversed)
+  std::optional<Bytes> cap_token;  // DER of the CapToken; none: null
+};
+Result<Bytes> make_cap_rev_or_cred_req(const Env& env, const Credentials& merchant, std::string_view merchant_id,
+                                       ByteView gateway_key_exchange_certificate, ByteView rrpid,
+                                       CapRevOrCred kind, const std::vector<CapRevOrCredItem>& items);
+
 }  // namespace openset::roles::purchase

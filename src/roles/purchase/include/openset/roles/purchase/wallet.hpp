@@ -50,7 +50,11 @@ struct Started {
   Bytes message;        // PInitReq (DER MessageWrapper), to the merchant
 };
 
-enum class WalletStatus { kInitiated, kRequested, kAuthorized, kCaptured, kDeclined, kRefused };
+enum class WalletStatus {
+  kInitiated, kRequested, kAuthorized, kCaptured, kDeclined, kRefused,
+  kRefunded,   // an InqRes reported a credit (refund) of the purchase
+  kCancelled,  // an InqRes reported the authorization reversed to zero
+};
 std::string_view to_string(WalletStatus s);
 
 struct LogEntry {
@@ -95,8 +99,12 @@ class Wallet {
   // A new purchase: fresh LID-C, RRPID and Chall-C; PInitReq for the card's brand with the
   // thumbprints of the certificates the wallet holds (notes §3.2).
   Result<Started> start_purchase(const PurchaseOrder& order);
-  // PInitRes -> PReq to the merchant; PRes -> recorded (nothing to send); Error -> recorded.
+  // PInitRes -> PReq to the merchant; PRes -> recorded (nothing to send); InqRes -> the status
+  // recorded; Error -> recorded.
   Answer handle(ByteView der);
+  // InqReq (notes §3.11) about purchase `id` (after its PInitRes): signed with the card's
+  // certificate, or the unsigned form. To the merchant.
+  Result<Bytes> inquire(std::int64_t id, bool sign = true);
 
   Result<std::vector<LogEntry>> history();
   Result<Transaction> show(std::int64_t id);
@@ -108,6 +116,7 @@ class Wallet {
   Result<Answer> on_pinit_res(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_pres(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_error(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_inq_res(const asn1::MessageWrapper& w, ByteView der);
   Status trail(std::int64_t id, std::string_view direction, std::string_view type, ByteView msg);
 
   store::Database db_;
