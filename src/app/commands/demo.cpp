@@ -210,8 +210,19 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
     OPENSET_CHECK(write_file(dir / "certs" / (name + ".pem"),
                              as_bytes(crypto::to_pem(der, "CERTIFICATE"))));
   const auto& card = eco.card();
-  step.detail("certificates: issued directly by the CAs above (the registration protocols, "
-              "CardCInit/RegForm/CertReq, are `openset wallet|merchant|gateway register`)");
+  if (eco.registered()) {
+    step.detail("the cardholder, the merchant and the gateway got their certificates through SET's "
+                "registration protocols:");
+    for (const auto& m : eco.trail())
+      step.detail(fmt::format("{:>2}. {:<10} -> {:<10} {:<13} {:>6} octets", m.seq, m.from, m.to,
+                              m.type, m.message.size()));
+    step.detail("the CCA asked the issuer about the card number, expiry and form answers before "
+                "issuing; the MCA and PCA asked the acquirer about the merchant and the gateway");
+  } else {
+    step.detail("suite set1: the CAs issued the end entities' certificates directly (a set1 CA "
+                "cannot receive CertReq: SET 1.0 caps key transport at RSA-1024 and its CA keys "
+                "are RSA-2048; docs/pki.md R-1)");
+  }
   step.detail(fmt::format("cardholder: an {} card ending {} (expiry {}), credit limit {}; its "
                           "certificate names a hashed account number, not the card number",
                           card.brand, card.pan.substr(card.pan.size() - 4), card.expiry,
@@ -396,8 +407,11 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
     OPENSET_CHECK(write_file(dir / fmt::format("{:02d}-{}.der", m.seq, m.type), m.message));
   step.detail(fmt::format("{} messages as NN-<MessageType>.der, each party's database in {}",
                           eco.trail().size(), (dir / "state").string()));
-  step.detail("openset decode " + (dir / "03-PReq.der").string());
-  step.detail("openssl asn1parse -inform DER -i -in " + (dir / "03-PReq.der").string());
+  std::string preq_file;
+  for (const auto& m : eco.trail())
+    if (m.type == "PReq" && preq_file.empty()) preq_file = fmt::format("{:02d}-PReq.der", m.seq);
+  step.detail("openset decode " + (dir / preq_file).string());
+  step.detail("openssl asn1parse -inform DER -i -in " + (dir / preq_file).string());
   step.detail("openssl verify -CAfile " + (dir / "certs" / "root.pem").string() + " -untrusted " +
               (dir / "certs" / "Atlas-brand-ca.pem").string() + " " +
               (dir / "certs" / "Atlas-mca.pem").string());
@@ -407,8 +421,8 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
                           history.size(), (dir / "state" / "wallet.db").string()));
   if (verbose) {
     DecodeOptions d;
-    const auto& m = eco.trail().at(2).message;
-    std::string s(m.begin(), m.end());
+    Bytes preq_bytes = read_all(dir / preq_file);
+    std::string s(preq_bytes.begin(), preq_bytes.end());
     if (decode_bytes(s, d, out, out) != kExitOk)
       return Error(Errc::kMalformed, "PReq does not decode");
   }
@@ -439,7 +453,8 @@ int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err) {
   for (const auto& n : opts.suites) out << " " << n;
   fs::path first = opts.suites.size() == 1 ? fs::path(opts.out_dir)
                                            : fs::path(opts.out_dir) / opts.suites.front();
-  out << ".\nDecode a saved message: openset decode " << (first / "03-PReq.der").string() << "\n";
+  out << ".\nDecode a saved message: openset decode " << (first / "NN-PReq.der").string()
+      << " (NN as listed above)\n";
   return kExitOk;
 }
 

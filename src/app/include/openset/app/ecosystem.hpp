@@ -22,6 +22,7 @@
 #include "openset/pki/validation.hpp"
 #include "openset/roles/bank/acquirer.hpp"
 #include "openset/roles/bank/issuer.hpp"
+#include "openset/roles/certs/ca.hpp"
 #include "openset/roles/commerce.hpp"
 #include "openset/roles/env.hpp"
 #include "openset/roles/purchase/gateway.hpp"
@@ -77,6 +78,9 @@ class Ecosystem {
   roles::commerce::Carrier& carrier() { return *carrier_; }
   const DemoCard& card() const { return card_; }
   const std::string& merchant_id() const { return merchant_id_; }
+  // True when the cardholder, merchant and gateway got their certificates through SET's
+  // registration protocols (modern); false when the CAs issued them directly (set1).
+  bool registered() const { return registered_; }
   // The root, every CA certificate and the end entities' (for files and `openssl verify`).
   const Bytes& root_certificate() const;
   std::vector<std::pair<std::string, Bytes>> certificates() const;
@@ -99,6 +103,10 @@ class Ecosystem {
   const crypto::Suite* suite_ = nullptr;
   std::unique_ptr<Pki> pki_;
   std::vector<std::unique_ptr<pki::PathValidator>> validators_;
+  // The CCA, MCA and PCA of brand Atlas as registration engines (they refer to pki_, the banks,
+  // ca_db_ and ca_trust_, declared before them so that they go after them).
+  std::unique_ptr<store::Database> ca_db_;
+  std::unique_ptr<roles::TrustContext> ca_trust_;
   std::unique_ptr<roles::bank::IssuerBank> issuer_;
   std::unique_ptr<roles::bank::AcquirerBank> acquirer_;
   std::unique_ptr<roles::purchase::Wallet> wallet_;
@@ -106,8 +114,10 @@ class Ecosystem {
   std::unique_ptr<roles::purchase::Gateway> gateway_;
   std::unique_ptr<roles::commerce::Storefront> store_;
   std::unique_ptr<roles::commerce::Carrier> carrier_;
+  std::unique_ptr<roles::certs::CaEngine> cca_, mca_, pca_;
   DemoCard card_;
   std::string merchant_id_;
+  bool registered_ = false;
   std::vector<std::pair<std::string, Bytes>> end_entities_;
   std::vector<TrailEntry> trail_;
 };
