@@ -283,6 +283,44 @@ TEST_F(PaymentTest, RefundsStayWithinCaptures) {
   EXPECT_EQ(acquirer_->ledger().balance("due-from:ISS1:840").value(), 0);
 }
 
+TEST_F(PaymentTest, CaptureReversalRestoresTheHoldAndIsIdempotent) {
+  std::string a = approve("a1", kPanUsd, usd(10000));
+  auto c = acquirer_->capture(cap("c1", a, usd(10000))).value();
+  ASSERT_EQ(c.verdict, CaptureVerdict::kCaptured);
+  // Refunded in part: the capture cannot be voided.
+  auto f = acquirer_->refund("f1", c.capture_id, usd(2500)).value();
+  ASSERT_EQ(f.verdict, CreditVerdict::kCredited);
+  EXPECT_EQ(acquirer_->reverse_capture("v0", c.capture_id).value().verdict, ReversalVerdict::kRefunded);
+  // The refund reversed: owed back to 10000; then the capture voided: the hold is back.
+  auto fr = acquirer_->reverse_refund("w1", f.credit_id).value();
+  ASSERT_EQ(fr.verdict, ReversalVerdict::kReversed);
+  EXPECT_EQ(fr.amount, usd(2500));
+  EXPECT_EQ(acquirer_->reverse_refund("w2", f.credit_id).value().verdict, ReversalVerdict::kAlreadyReversed);
+  EXPECT_EQ(issuer_->position(kPanUsd).value().owed, 10000);
+  auto ie = issuer_entries();
+  auto v = acquirer_->reverse_capture("v1", c.capture_id, kT0 + 5).value();
+  ASSERT_EQ(v.verdict, ReversalVerdict::kReversed);
+  EXPECT_EQ(issuer_entries(), ie + 1);
+  auto p = issuer_->position(kPanUsd).value();
+  EXPECT_EQ(p.owed, 0);
+  EXPECT_EQ(p.held, 10000);
+  EXPECT_EQ(acquirer_->merchant_balance("M1", 840).value(), 0);
+  // Retry: the same answer, nothing moves; same reference for another capture: conflict.
+  EXPECT_EQ(acquirer_->reverse_capture("v1", c.capture_id).value().reversal_id, v.reversal_id);
+  EXPECT_EQ(issuer_entries(), ie + 1);
+  EXPECT_EQ(acquirer_->reverse_capture("v2", c.capture_id).value().verdict, ReversalVerdict::kAlreadyReversed);
+  EXPECT_EQ(acquirer_->reverse_capture("v3", "ISS1-C55555555").value().verdict, ReversalVerdict::kUnknown);
+  // A voided capture takes no refund; the authorization can be captured again (new reference).
+  EXPECT_EQ(acquirer_->refund("f2", c.capture_id, usd(1)).value().verdict, CreditVerdict::kUnknownCapture);
+  EXPECT_EQ(acquirer_->capture(cap("c2", a, usd(6000))).value().verdict, CaptureVerdict::kCaptured);
+  p = issuer_->position(kPanUsd).value();
+  EXPECT_EQ(p.owed, 6000);
+  EXPECT_EQ(p.held, 4000);
+  EXPECT_EQ(acquirer_->merchant_balance("M1", 840).value(), 6000);
+  EXPECT_EQ(issuer_->ledger().balance("due-to:ACQ1:840").value(), -6000);
+  EXPECT_EQ(acquirer_->ledger().balance("due-from:ISS1:840").value(), 6000);
+}
+
 TEST_F(PaymentTest, MultiCurrency) {
   std::string u = approve("u", kPanUsd, usd(1999));
   std::string e = approve("e", kPanEur, eur(4550));
