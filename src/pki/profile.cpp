@@ -38,6 +38,15 @@ const std::array<Profile, kCertTypeCount> kProfiles = {{
      KeyPurpose::kSignature, kSign, false, std::nullopt, false, false, false, false, false, 365, 0},
     {CertType::kGatewayKeyExchange, "gateway-key-exchange", asn1::kPgwy, bit(asn1::kPca),
      KeyPurpose::kKeyExchange, kExchange, false, std::nullopt, false, false, true, true, false, 365, 0},
+    // CA key-exchange certificates (notes §5.2 caeThumb, §5.8 "CA key-exchange certificates may
+    // add tunneling": we add none). Validity as the CA's own certificate (the CA receives
+    // requests for its whole life); capped by the issuer's notAfter like every certificate.
+    {CertType::kCardholderCAKeyExchange, "CCA-key-exchange", asn1::kCca, kUnderBrand, KeyPurpose::kKeyExchange,
+     kExchange, false, std::nullopt, false, false, false, false, false, 1095, 0},
+    {CertType::kMerchantCAKeyExchange, "MCA-key-exchange", asn1::kMca, kUnderBrand, KeyPurpose::kKeyExchange,
+     kExchange, false, std::nullopt, false, false, false, false, false, 1095, 0},
+    {CertType::kPaymentGatewayCAKeyExchange, "PCA-key-exchange", asn1::kPca, kUnderBrand,
+     KeyPurpose::kKeyExchange, kExchange, false, std::nullopt, false, false, false, false, false, 1095, 0},
 }};
 
 }  // namespace
@@ -45,6 +54,15 @@ const std::array<Profile, kCertTypeCount> kProfiles = {{
 const Profile& profile(CertType t) { return kProfiles[static_cast<std::size_t>(t)]; }
 std::span<const Profile> profiles() { return kProfiles; }
 std::string_view to_string(CertType t) { return profile(t).name; }
+
+std::optional<CertType> key_exchange_type_of(CertType ca) {
+  switch (ca) {
+    case CertType::kCardholderCA: return CertType::kCardholderCAKeyExchange;
+    case CertType::kMerchantCA: return CertType::kMerchantCAKeyExchange;
+    case CertType::kPaymentGatewayCA: return CertType::kPaymentGatewayCAKeyExchange;
+    default: return std::nullopt;
+  }
+}
 
 bool set_critical(const der::Oid& id) {
   namespace o = asn1::oid;

@@ -116,6 +116,106 @@ TEST_P(PathValidation, SignatureCertificateUsedForKeyExchangeIsRefused) {
                  asn1::ErrorCode::kInvalidCertificate);
 }
 
+// CA key-exchange certificates (notes §5.2 caeThumb; §5.7 certificateType; §5.8 keyUsage): issued by
+// the CA's parent, the CA's certificateType bit, keyEncipherment only, cA FALSE, end-entity key.
+TEST_P(PathValidation, CaKeyExchangeCertificateIsAcceptedOnlyAsSuch) {
+  auto kx_request = [&](CertType t, const char* unit, const char* cn, const char* keyname) {
+    IssueRequest r;
+    r.type = t;
+    r.subject = set_name("Atlas", unit, cn);
+    r.public_key = key(GetParam(), keyname, false).public_key();
+    r.not_before = h.t0;
+    return r;
+  };
+  // The CCA's parent is the geo-political CA; the MCA's and PCA's, the brand CA.
+  Bytes cca_kx = must(h.atlas_geo->issue(
+      kx_request(CertType::kCardholderCAKeyExchange, "CCA", "Atlas First Bank CCA", "atlas-cca-kx")));
+  Bytes mca_kx =
+      must(h.atlas->issue(kx_request(CertType::kMerchantCAKeyExchange, "MCA", "Atlas Acquirer MCA", "atlas-mca-kx")));
+  Bytes pca_kx = must(
+      h.atlas->issue(kx_request(CertType::kPaymentGatewayCAKeyExchange, "PCA", "Atlas Gateway PCA", "atlas-pca-kx")));
+
+  auto ok = check(cca_kx, CertType::kCardholderCAKeyExchange, kNow, "Atlas");
+  ASSERT_TRUE(ok.ok()) << ok.failure().error.to_string();
+  EXPECT_EQ(ok.path().leaf_key.bits(), h.suite->ee_rsa_bits);  // end-entity size: RSA-1024 in set1
+  EXPECT_TRUE(check(mca_kx, CertType::kMerchantCAKeyExchange, kNow, "Atlas").ok());
+  EXPECT_TRUE(check(pca_kx, CertType::kPaymentGatewayCAKeyExchange, kNow, "Atlas").ok());
+
+  // The profile: keyEncipherment only, no basicConstraints, the CA's certificateType bit.
+  auto c = must(asn1::decode<asn1::Certificate>(cca_kx));
+  auto mkx = must(asn1::decode<asn1::Certificate>(h.merchant_kx));  // keyEncipherment only
+  const auto* want_ku = asn1::find_extension(mkx.to_be_signed.extensions, o::ce_key_usage());
+  const auto* ku = asn1::find_extension(c.to_be_signed.extensions, o::ce_key_usage());
+  ASSERT_TRUE(want_ku != nullptr && ku != nullptr);
+  EXPECT_EQ(ku->extn_value, want_ku->extn_value);
+  const auto* ct_ext = asn1::find_extension(c.to_be_signed.extensions, o::set_certificate_type());
+  auto cca_cert = must(asn1::decode<asn1::Certificate>(h.atlas_cca->certificate()));
+  const auto* cca_ct = asn1::find_extension(cca_cert.to_be_signed.extensions, o::set_certificate_type());
+  ASSERT_TRUE(ct_ext != nullptr && cca_ct != nullptr);
+  EXPECT_EQ(ct_ext->extn_value, cca_ct->extn_value);  // the cca bit, as the CCA's own certificate
+  bool has_bc = false;
+  for (const auto& e : c.to_be_signed.extensions) {
+    EXPECT_EQ(e.critical, set_critical(e.extn_id)) << e.extn_id.to_string();
+    if (e.extn_id == o::ce_basic_constraints()) has_bc = true;
+  }
+  EXPECT_FALSE(has_bc);
+
+  // Refused elsewhere: as the CA's signing certificate (no keyCertSign), as another CA's
+  // key-exchange certificate, as an end entity's key-exchange certificate.
+  expect_refused(check(cca_kx, CertType::kCardholderCA), Failure::kKeyUsage, asn1::ErrorCode::kInvalidCertificate);
+  expect_refused(check(mca_kx, CertType::kCardholderCAKeyExchange), Failure::kWrongType,
+                 asn1::ErrorCode::kInvalidCertificate);
+  expect_refused(check(mca_kx, CertType::kMerchantKeyExchange), Failure::kWrongType,
+                 asn1::ErrorCode::kInvalidCertificate);
+  expect_refused(check(pca_kx, CertType::kGatewayKeyExchange), Failure::kWrongType,
+                 asn1::ErrorCode::kInvalidCertificate);
+  // ... and the CA's signing certificate is not its key-exchange certificate (cA TRUE, no
+  // keyEncipherment); nor is an end entity's key-exchange certificate.
+  expect_refused(check(h.atlas_mca->certificate(), CertType::kMerchantCAKeyExchange), Failure::kWrongType,
+                 asn1::ErrorCode::kInvalidCertificate);
+  expect_refused(check(h.merchant_kx, CertType::kMerchantCAKeyExchange), Failure::kWrongType,
+                 asn1::ErrorCode::kInvalidCertificate);
+  expect_refused(check(cca_kx, CertType::kCardholderCAKeyExchange, kNow, "Meridian"), Failure::kWrongBrand,
+                 asn1::ErrorCode::kInvalidCertificate);
+
+  // Only the CA's parent issues it: not the CA itself, not the root, not a sibling end entity's CA.
+  EXPECT_FALSE(h.atlas_cca->issue(kx_request(CertType::kCardholderCAKeyExchange, "CCA", "Atlas First Bank CCA",
+                                             "atlas-cca-kx")).ok());
+  EXPECT_FALSE(h.atlas_mca->issue(kx_request(CertType::kMerchantCAKeyExchange, "MCA", "Atlas Acquirer MCA",
+                                             "atlas-mca-kx")).ok());
+  // A CA-sized key is not required, an end-entity size is the minimum (RSA-1024 in set1).
+  EXPECT_EQ(profile(CertType::kCardholderCAKeyExchange).key_bits(*h.suite), h.suite->ee_rsa_bits);
+  EXPECT_EQ(key_exchange_type_of(CertType::kMerchantCA), CertType::kMerchantCAKeyExchange);
+  EXPECT_FALSE(key_exchange_type_of(CertType::kMerchantSignature).has_value());
+}
+
+// A CA key-exchange certificate certifies nothing: a certificate naming it as issuer is refused.
+TEST_P(PathValidation, CaKeyExchangeCertificateCannotActAsCa) {
+  IssueRequest r;
+  r.type = CertType::kMerchantCAKeyExchange;
+  r.subject = set_name("Atlas", "MCA", "Atlas Acquirer MCA");
+  r.public_key = key(GetParam(), "atlas-mca-kx", false).public_key();
+  r.not_before = h.t0;
+  Bytes mca_kx = must(h.atlas->issue(r));
+  auto kx = must(asn1::decode<asn1::Certificate>(mca_kx));
+  // The merchant certificate re-signed with the key-exchange key, naming that certificate.
+  asn1::UnsignedCertificate tbs = must(asn1::decode<asn1::Certificate>(h.merchant_sig)).to_be_signed;
+  tbs.issuer = kx.to_be_signed.subject;
+  asn1::AuthorityKeyIdentifier aki;
+  asn1::GeneralName gn;
+  gn.value = kx.to_be_signed.issuer;
+  aki.authority_cert_issuer = asn1::GeneralNames{gn};
+  aki.authority_cert_serial_number = kx.to_be_signed.serial_number;
+  for (auto& e : tbs.extensions)
+    if (e.extn_id == o::ce_authority_key_identifier()) e.extn_value = asn1::encode(aki);
+  Bytes tbs_der = asn1::encode(tbs);
+  Bytes sig = must(crypto::sign(key(GetParam(), "atlas-mca-kx", false), h.suite->digest, tbs_der));
+  asn1::Certificate forged{tbs, kx.algorithm, der::BitString{sig, 0}};
+  pool = {h.atlas->certificate(), mca_kx};  // only the key-exchange certificate can be the issuer
+  expect_refused(check(asn1::encode(forged), CertType::kMerchantSignature), Failure::kBasicConstraints,
+                 asn1::ErrorCode::kInvalidCertificate);
+}
+
 TEST_P(PathValidation, TamperedSignatureIsRefused) {
   Bytes bad = h.merchant_sig;
   bad[bad.size() - 5] ^= 0x01;

@@ -29,8 +29,22 @@ enum class CertType : std::uint8_t {
   kMerchantKeyExchange,
   kGatewaySignature,
   kGatewayKeyExchange,
+  // A CA's key-exchange certificate (notes §5.2: caeThumb of CardCInitRes / Me-AqCInitRes /
+  // RegFormRes names "the CA key-exchange cert the EE must encrypt to"; notes §5.1, Isabelle CR2
+  // "CA enc cert, CA sig cert"). Issued by the CA's parent (brand or geo-political CA), it
+  // carries the CA's certificateType bit (cca / mca / pca, notes §5.7), keyUsage keyEncipherment
+  // only, no basicConstraints (cA FALSE: it certifies nothing) and an end-entity sized key, so
+  // that SET 1.0's RSA-1024 key transport (notes §2.4-§2.6) can reach it. Appended after the
+  // end-entity types so that stored type numbers keep their meaning.
+  kCardholderCAKeyExchange,
+  kMerchantCAKeyExchange,
+  kPaymentGatewayCAKeyExchange,
 };
-inline constexpr std::size_t kCertTypeCount = 11;
+inline constexpr std::size_t kCertTypeCount = 14;
+
+// The key-exchange certificate type of a CA type (kCardholderCA -> kCardholderCAKeyExchange, ...);
+// nullopt for any other type.
+std::optional<CertType> key_exchange_type_of(CertType ca);
 
 // What the subject key is for.
 enum class KeyPurpose : std::uint8_t { kCertificateAuthority, kSignature, kKeyExchange };
