@@ -13,6 +13,8 @@
 #include "openset/base/bytes.hpp"
 #include "openset/crypto/digest.hpp"
 #include "openset/crypto/key_transport.hpp"
+#include "openset/crypto/x509.hpp"
+#include "openset/pki/profile.hpp"
 #include "openset/pki/identity.hpp"
 #include "openset/seal/envelope.hpp"
 #include "openset/seal/signature.hpp"
@@ -112,6 +114,10 @@ struct CaEngine::Impl {
   Requester serves = Requester::kCardholder;
   asn1::IssuerAndSerialNumber id;
   asn1::CertThumb cae_thumb;
+  // The key that opens RegFormReq / CertReq envelopes and the RecipientInfo id it answers to:
+  // the key-exchange certificate's when configured, else the CA's own.
+  crypto::PrivateKey kx_key;
+  asn1::IssuerAndSerialNumber kx_id;
   seal::Policy policy;
   std::string ca_label;  // for reg_issued.ca and logs: the CA's type and brand
 
@@ -154,7 +160,10 @@ struct CaEngine::Impl {
     s.id = id;
     s.suite = &suite();
     s.certificates = extra;
-    OPENSET_TRY(std::vector<Bytes> chain, certs_for(peer, cfg.chain));
+    // The chain, and the key-exchange certificate caeThumb names (sent unless the peer holds it).
+    std::vector<Bytes> mine = cfg.chain;
+    if (cfg.key_exchange_certificate) mine.push_back(*cfg.key_exchange_certificate);
+    OPENSET_TRY(std::vector<Bytes> chain, certs_for(peer, mine));
     for (auto& c : chain) s.certificates.push_back(std::move(c));
     OPENSET_TRY(asn1::SignedData sd, seal::S(s, ct(type), tbs));
     OPENSET_TRY(std::vector<Bytes> crls, crls_for(peer));
@@ -442,7 +451,9 @@ struct CaEngine::Impl {
 
   // ---- RegFormReq (notes §5.3, §8.6) ---------------------------------------------------------
 
-  seal::KeyHolder holder() const { return seal::KeyHolder{&key, id}; }
+  // The recipient of EXH / EncX / Enc{EE, CA, ...}: the CA key-exchange certificate's key (notes
+  // §5.2 caeThumb, §5.3, §5.4), or the CA's own without one.
+  seal::KeyHolder holder() const { return seal::KeyHolder{&kx_key, kx_id}; }
 
   Result<Bytes> reg_form(const Env& env, const asn1::MessageWrapper& w, const asn1::EnvelopedData& env_data) {
     if (serves != Requester::kCardholder)
@@ -1019,7 +1030,46 @@ Result<std::unique_ptr<CaEngine>> CaEngine::open(pki::CertificateAuthority& ca, 
   auto impl = std::make_unique<Impl>(ca, std::move(key), db, trust, std::move(config));
   impl->serves = serves;
   OPENSET_TRY(impl->id, certificate_issuer_and_serial(ca.certificate()));
-  OPENSET_TRY(impl->cae_thumb, pki::cert_thumb(ca.suite(), ca.certificate()));
+  if (impl->cfg.key_exchange_certificate.has_value() != impl->cfg.key_exchange_key.has_value())
+    return Error(Errc::kInvalidArgument, "a key-exchange certificate needs its key, and a key its certificate");
+  if (impl->cfg.key_exchange_certificate) {
+    // Structural checks (the path is the requester's to validate; there is no clock here): the
+    // key-exchange profile of this CA's type (certificateType bit, keyUsage keyEncipherment, no
+    // cA), issued to this CA's subject under the same brand, and the key that matches it.
+    const Bytes& kx = *impl->cfg.key_exchange_certificate;
+    OPENSET_TRY(asn1::Certificate c, asn1::decode<asn1::Certificate>(kx));
+    OPENSET_TRY(asn1::Certificate own, asn1::decode<asn1::Certificate>(ca.certificate()));
+    const pki::Profile& want = pki::profile(*pki::key_exchange_type_of(ca.type()));
+    const auto& exts = c.to_be_signed.extensions;
+    const auto* ctype = asn1::find_extension(exts, asn1::oid::set_certificate_type());
+    const auto* own_ctype = asn1::find_extension(own.to_be_signed.extensions, asn1::oid::set_certificate_type());
+    const auto* ku = asn1::find_extension(exts, asn1::oid::ce_key_usage());
+    const auto* bc = asn1::find_extension(exts, asn1::oid::ce_basic_constraints());
+    bool ca_flag = false;
+    if (bc != nullptr) {
+      OPENSET_TRY(asn1::BasicConstraintsSyntax b, asn1::decode<asn1::BasicConstraintsSyntax>(bc->extn_value));
+      ca_flag = b.ca;
+    }
+    bool encipher = false;
+    if (ku != nullptr) {
+      OPENSET_TRY(der::BitString bits, asn1::decode_value(asn1::spec::KeyUsage(), ku->extn_value));
+      auto has = [&](std::size_t i) { return i < bits.bit_length() && bits.bit(i); };
+      encipher = has(asn1::kKeyEncipherment) && !has(asn1::kKeyCertSign) && !has(asn1::kDigitalSignature);
+    }
+    if (ctype == nullptr || own_ctype == nullptr || ctype->extn_value != own_ctype->extn_value || !encipher ||
+        ca_flag || !(c.to_be_signed.subject == own.to_be_signed.subject))
+      return Error(Errc::kInvalidArgument, "not a " + std::string(want.name) + " certificate of this CA");
+    OPENSET_TRY(crypto::PublicKey kx_pub, crypto::certificate_public_key(kx));
+    if (!(impl->cfg.key_exchange_key->public_key() == kx_pub))
+      return Error(Errc::kInvalidArgument, "the key-exchange key is not the key-exchange certificate's key");
+    impl->kx_key = *impl->cfg.key_exchange_key;
+    OPENSET_TRY(impl->kx_id, certificate_issuer_and_serial(kx));
+    OPENSET_TRY(impl->cae_thumb, pki::cert_thumb(ca.suite(), kx));
+  } else {
+    impl->kx_key = impl->key;
+    impl->kx_id = impl->id;
+    OPENSET_TRY(impl->cae_thumb, pki::cert_thumb(ca.suite(), ca.certificate()));
+  }
   impl->policy = impl->cfg.policy ? *impl->cfg.policy : seal::Policy::only(ca.suite().id);
   impl->ca_label = std::string(pki::to_string(ca.type())) + " " + ca.brand();
   if (impl->cfg.chain.empty()) impl->cfg.chain.push_back(ca.certificate());

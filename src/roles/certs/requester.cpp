@@ -95,15 +95,25 @@ Result<CertifiedSignature> Registration::verify(const Env& env, const asn1::Sign
   return sig;
 }
 
-// caeThumb names the CA certificate to encrypt to: find it, and validate it as the CA's type.
+// caeThumb names the CA key-exchange certificate to encrypt to (notes §5.2, §5.3): find it, and
+// validate it — path, brand, and type: the key-exchange certificate of our CA's kind (CCA, MCA or
+// PCA key-exchange, notes §5.7-§5.8). A CA without one names its own signature certificate
+// (docs/departures.md R-1): accepted only as a CA certificate of our CA's kind, and only when the
+// config allows it. Anything else (another CA's key-exchange certificate, an end entity's, a
+// brand certificate...) is refused.
 Status Registration::take_cae(const Env& env, const asn1::CertThumb& thumb, const CertifiedSignature& sig) {
   std::vector<Bytes> pool = trust_.certificates;
   pool.push_back(sig.signer_certificate);
   for (const auto& c : pool) {
     auto t = pki::cert_thumb(*cfg_.suite, c);
     if (t.ok() && t->thumbprint == thumb.thumbprint) {
-      OPENSET_TRY(pki::ValidatedPath p, validate_certificate(env, c, ca_type_for(cfg_.who), trust_, {}, cfg_.brand));
-      (void)p;
+      pki::CertType kx_type = *pki::key_exchange_type_of(ca_type_for(cfg_.who));
+      auto kx = validate_certificate(env, c, kx_type, trust_, {}, cfg_.brand);
+      if (!kx.ok()) {
+        bool legacy = cfg_.accept_ca_signature_certificate_as_cae &&
+                      validate_certificate(env, c, ca_type_for(cfg_.who), trust_, {}, cfg_.brand).ok();
+        if (!legacy) return std::move(kx).error().prefix("caeThumb");
+      }
       ca_cert_ = c;
       return Ok{};
     }

@@ -61,17 +61,30 @@ std::string slurp(const fs::path& p) {
 }
 
 // A key per registration (cached by name in the test support library).
-std::function<Result<crypto::PrivateKey>(CertType)> keys(std::string tag) {
-  return [tag](CertType t) -> Result<crypto::PrivateKey> {
-    const auto& suite = crypto::suite(kSuite);
-    return test::make_party_with_bits(kSuite, "certs-" + tag + "-" + std::string(pki::to_string(t)),
+std::function<Result<crypto::PrivateKey>(CertType)> keys(std::string tag, crypto::SuiteId s = kSuite) {
+  return [tag, s](CertType t) -> Result<crypto::PrivateKey> {
+    const auto& suite = crypto::suite(s);
+    return test::make_party_with_bits(s, "certs-" + tag + "-" + std::string(pki::to_string(t)),
                                       suite.ee_rsa_bits)
         .key;
   };
 }
 
+// The CA key-exchange certificate (notes §5.2 caeThumb) of `ca`, issued by `parent` to the CA's
+// own subject, with an end-entity sized key.
+Bytes ca_key_exchange_certificate(const Hierarchy& h, pki::CertificateAuthority& parent,
+                                  const pki::CertificateAuthority& ca, const char* keyname) {
+  pki::IssueRequest r;
+  r.type = *pki::key_exchange_type_of(ca.type());
+  r.subject = must(asn1::decode<asn1::Certificate>(ca.certificate())).to_be_signed.subject;
+  r.public_key = pki::testing::key(h.suite->id, keyname, false).public_key();
+  r.not_before = h.t0;
+  return must(parent.issue(r));
+}
+
 struct World {
-  Hierarchy h{kSuite};
+  crypto::SuiteId suite;
+  Hierarchy h{suite};
   fs::path dir = temp_dir("world");
   store::Database db = must(store::Database::open((dir / "ca-state.db").string(), store::Database::Mode::kCreate));
   std::unique_ptr<bank::IssuerBank> issuer;
@@ -83,8 +96,11 @@ struct World {
   Env env{clock, random};
   std::vector<std::string> log;
   std::unique_ptr<CaEngine> cca, mca, pca;
+  // The CAs' key-exchange certificates (empty when the World runs without them: R-1).
+  Bytes cca_kx, mca_kx, pca_kx;
 
-  explicit World(std::int64_t defer_seconds = 0) {
+  explicit World(std::int64_t defer_seconds = 0, crypto::SuiteId s = kSuite, bool key_exchange = true)
+      : suite(s) {
     issuer = must(bank::IssuerBank::open((dir / "issuer.db").string(), {"first", "Atlas First Bank"}));
     EXPECT_TRUE(issuer->add_bin("411111", "Atlas").ok());
     bank::CardAccount card;
@@ -101,8 +117,13 @@ struct World {
 
     ca_trust.validator = &ca_validator;
     ca_trust.certificates = h.intermediates();
-    ca_trust.policy = seal::Policy::only(kSuite);
+    ca_trust.policy = seal::Policy::only(suite);
 
+    if (key_exchange) {
+      cca_kx = ca_key_exchange_certificate(h, *h.atlas_geo, *h.atlas_cca, "atlas-cca-kx");
+      mca_kx = ca_key_exchange_certificate(h, *h.atlas, *h.atlas_mca, "atlas-mca-kx");
+      pca_kx = ca_key_exchange_certificate(h, *h.atlas, *h.atlas_pca, "atlas-pca-kx");
+    }
     auto config = [&](const pki::CertificateAuthority& ca, std::vector<Bytes> chain) {
       CaEngineConfig c;
       c.issuers = {issuer.get()};
@@ -111,15 +132,23 @@ struct World {
       c.chain = std::move(chain);
       c.defer_seconds = defer_seconds;
       c.log = [this](std::string_view line) { log.emplace_back(line); };
-      (void)ca;
+      if (key_exchange) {
+        const char* name = ca.type() == CertType::kCardholderCA ? "atlas-cca-kx"
+                           : ca.type() == CertType::kMerchantCA ? "atlas-mca-kx"
+                                                                  : "atlas-pca-kx";
+        c.key_exchange_certificate = ca.type() == CertType::kCardholderCA ? cca_kx
+                                     : ca.type() == CertType::kMerchantCA ? mca_kx
+                                                                           : pca_kx;
+        c.key_exchange_key = pki::testing::key(suite, name, false);
+      }
       return c;
     };
     Bytes root = h.root->certificate(), brand = h.atlas->certificate();
-    cca = must(CaEngine::open(*h.atlas_cca, pki::testing::key(kSuite, "atlas-cca", true), db, ca_trust,
+    cca = must(CaEngine::open(*h.atlas_cca, pki::testing::key(suite, "atlas-cca", true), db, ca_trust,
                               config(*h.atlas_cca, {h.atlas_cca->certificate(), h.atlas_geo->certificate(), brand, root})));
-    mca = must(CaEngine::open(*h.atlas_mca, pki::testing::key(kSuite, "atlas-mca", true), db, ca_trust,
+    mca = must(CaEngine::open(*h.atlas_mca, pki::testing::key(suite, "atlas-mca", true), db, ca_trust,
                               config(*h.atlas_mca, {h.atlas_mca->certificate(), brand, root})));
-    pca = must(CaEngine::open(*h.atlas_pca, pki::testing::key(kSuite, "atlas-pca", true), db, ca_trust,
+    pca = must(CaEngine::open(*h.atlas_pca, pki::testing::key(suite, "atlas-pca", true), db, ca_trust,
                               config(*h.atlas_pca, {h.atlas_pca->certificate(), brand, root})));
   }
   ~World() { fs::remove_all(dir); }
@@ -131,27 +160,28 @@ struct Party {
   TrustContext trust;
   explicit Party(const Hierarchy& h) : validator(h.trust()) {
     trust.validator = &validator;
-    trust.policy = seal::Policy::only(kSuite);
+    trust.policy = seal::Policy::only(h.suite->id);
   }
 };
 
-RequesterConfig cardholder_config(const std::string& tag) {
+RequesterConfig cardholder_config(const std::string& tag, crypto::SuiteId s = kSuite) {
   RequesterConfig c;
   c.who = Requester::kCardholder;
-  c.suite = &crypto::suite(kSuite);
+  c.suite = &crypto::suite(s);
   c.brand = "Atlas";
-  c.make_key = keys(tag);
+  c.make_key = keys(tag, s);
   return c;
 }
 
-RequesterConfig merchant_config(Requester who, std::string id, const std::string& tag) {
+RequesterConfig merchant_config(Requester who, std::string id, const std::string& tag,
+                                crypto::SuiteId s = kSuite) {
   RequesterConfig c;
   c.who = who;
-  c.suite = &crypto::suite(kSuite);
+  c.suite = &crypto::suite(s);
   c.brand = "Atlas";
   c.merchant_id = std::move(id);
   c.acquirer_bin = "400001";
-  c.make_key = keys(tag);
+  c.make_key = keys(tag, s);
   return c;
 }
 
@@ -212,8 +242,9 @@ TEST(CardholderRegistration, ThumbsDecideWhichCertificatesTheCaSends) {
   Bytes res = must(w.cca->handle(w.env, init));
   auto sd1 = std::get<asn1::Message::kCardholderCInitResponse>(must(asn1::decode<asn1::MessageWrapper>(res)).message.value);
   ASSERT_TRUE(sd1.certificates.has_value());
-  // CCA, geo-political CA, brand CA: the party's Thumbs list only its trusted root.
-  EXPECT_EQ(sd1.certificates->size(), 3u);
+  // CCA, geo-political CA, brand CA and the CCA's key-exchange certificate: the party's Thumbs
+  // list only its trusted root.
+  EXPECT_EQ(sd1.certificates->size(), 4u);
   ASSERT_TRUE(first.on_init_response(w.env, res).ok());
   // A second run from the same party: its Thumbs now list the chain (and the root).
   Registration second(cardholder_config("thumbs2"), p.trust);
@@ -489,16 +520,17 @@ TEST(MerchantRegistration, TamperedRequestSignatureIsRefused) {
   Bytes res = must(w.mca->handle(w.env, must(reg.initiate(w.env))));
   ASSERT_TRUE(reg.on_init_response(w.env, res).ok());
   Bytes cert_req = must(reg.cert_req(w.env, {{"name", "Corner Shop"}, {"address", "2 High St"}}));
-  // Open the envelope with the MCA's key (the test has it), break the signature, re-seal.
+  // Open the envelope with the MCA's key-exchange key (the test has it), break the signature,
+  // re-seal.
   auto wrapper = must(unwrap(cert_req));
   auto& cr = std::get<asn1::Message::kCertificateRequest>(wrapper.message.value);
   const auto& env_data = std::get<asn1::CertReq::kEnc>(cr.value);
-  crypto::PrivateKey mca_key = pki::testing::key(kSuite, "atlas-mca", true);
-  seal::KeyHolder holder{&mca_key, must(certificate_issuer_and_serial(w.h.atlas_mca->certificate()))};
+  crypto::PrivateKey mca_key = pki::testing::key(kSuite, "atlas-mca-kx", false);
+  seal::KeyHolder holder{&mca_key, must(certificate_issuer_and_serial(w.mca_kx))};
   auto opened = must(seal::open_E(env_data, holder, ct(asn1::oid::ContentType::kCertReqTBE), seal::Policy::only(kSuite)));
   auto sd = must(asn1::decode<asn1::SignedData>(opened.content.view()));
   sd.signer_infos[0].encrypted_digest[0] ^= 0x80;
-  seal::Recipient to{w.h.atlas_mca->public_key(), holder.id, &crypto::suite(kSuite)};
+  seal::Recipient to{mca_key.public_key(), holder.id, &crypto::suite(kSuite)};
   cr.value.emplace<asn1::CertReq::kEnc>(must(seal::E(to, ct(asn1::oid::ContentType::kCertReqTBE), asn1::encode(sd))));
   Bytes answer = must(w.mca->handle(w.env, asn1::encode(wrapper)));
   auto err = must(read_error(must(unwrap(answer))));
@@ -522,6 +554,175 @@ TEST(MerchantRegistration, MessagesToTheWrongCaAreRefused) {
   // Garbage: decodingFailure.
   auto err = must(read_error(must(unwrap(must(w.cca->handle(w.env, Bytes{0x30, 0x03, 0x02, 0x01, 0x00}))))));
   EXPECT_EQ(err.code, ErrorCode::kDecodingFailure);
+}
+
+// ---- CA key-exchange certificates (notes §5.2 caeThumb; docs/departures.md R-1) ------------
+
+// S{CA, T} again with caeThumb naming `named` (and `named` among the certificates): what a CA
+// (or someone holding its signing key) would send if it named the wrong certificate.
+template <class TBS, std::size_t kIndex>
+Bytes with_cae(World& w, ByteView response, const Bytes& named, asn1::oid::ContentType type, const char* ca_key,
+               const pki::CertificateAuthority& ca) {
+  auto wrapper = must(unwrap(response));
+  auto& sd = std::get<kIndex>(wrapper.message.value);
+  TBS tbs = must(asn1::decode<TBS>(*sd.content_info.content));
+  tbs.cae_thumb = must(pki::cert_thumb(*w.h.suite, named));
+  crypto::PrivateKey key = pki::testing::key(w.suite, ca_key, true);
+  seal::Signer s;
+  s.key = &key;
+  s.id = must(certificate_issuer_and_serial(ca.certificate()));
+  s.suite = w.h.suite;
+  if (sd.certificates) s.certificates = *sd.certificates;
+  s.certificates.push_back(named);
+  sd = must(seal::S(s, ct(type), asn1::encode(tbs)));
+  return asn1::encode(wrapper);
+}
+
+Bytes cca_names(World& w, ByteView res, const Bytes& named) {
+  return with_cae<asn1::CardCInitResTBS, asn1::Message::kCardholderCInitResponse>(
+      w, res, named, asn1::oid::ContentType::kCardCInitResTBS, "atlas-cca", *w.h.atlas_cca);
+}
+Bytes mca_names(World& w, ByteView res, const Bytes& named) {
+  return with_cae<asn1::MeAqCInitResTBS, asn1::Message::kMeAqCInitResponse>(
+      w, res, named, asn1::oid::ContentType::kMeAqCInitResTBS, "atlas-mca", *w.h.atlas_mca);
+}
+
+// SET 1.0's suite: CA keys are RSA-2048, key transport is capped at RSA-1024 (notes §2.4-§2.6);
+// with the CA key-exchange certificates (RSA-1024) registration runs in set1 too.
+TEST(CaKeyExchange, CardholderRegistersInSet1) {
+  World w(0, crypto::SuiteId::kSet1);
+  Party p(w.h);
+  Registration reg(cardholder_config("set1-card", crypto::SuiteId::kSet1), p.trust);
+  reg.set_card(kPan, kExpiry);
+  Bytes cert_req = cardholder_to_cert_req(w, reg, holder());
+  EXPECT_EQ(reg.ca_certificate(), w.cca_kx);  // caeThumb named the CCA's key-exchange certificate
+  auto outcome = reg.on_cert_res(w.env, must(w.cca->handle(w.env, cert_req)));
+  ASSERT_TRUE(outcome.ok()) << outcome.error().to_string();
+  EXPECT_EQ(*outcome, Registration::Outcome::kComplete);
+  ASSERT_EQ(reg.certificates().size(), 1u);
+  auto path = validate_certificate(w.env, reg.certificates()[0], CertType::kCardholder, p.trust, {}, "Atlas");
+  ASSERT_TRUE(path.ok()) << path.error().to_string();
+  EXPECT_EQ(path->suite, crypto::SuiteId::kSet1);
+  EXPECT_EQ(path->leaf_key.bits(), 1024u);
+}
+
+TEST(CaKeyExchange, MerchantAndGatewayRegisterInSet1) {
+  World w(0, crypto::SuiteId::kSet1);
+  Party p(w.h);
+  Registration m(merchant_config(Requester::kMerchant, "MER-0001", "set1-mer", crypto::SuiteId::kSet1), p.trust);
+  ASSERT_TRUE(m.on_init_response(w.env, must(w.mca->handle(w.env, must(m.initiate(w.env))))).ok());
+  EXPECT_EQ(m.ca_certificate(), w.mca_kx);
+  auto out = m.on_cert_res(
+      w.env, must(w.mca->handle(w.env, must(m.cert_req(w.env, {{"name", "Corner Shop"}, {"address", "2 High St"}})))));
+  ASSERT_TRUE(out.ok()) << out.error().to_string();
+  EXPECT_EQ(*out, Registration::Outcome::kComplete);
+  ASSERT_EQ(m.certificates().size(), 2u);
+  EXPECT_TRUE(validate_certificate(w.env, m.certificates()[1], CertType::kMerchantKeyExchange, p.trust, {}, "Atlas").ok());
+
+  Registration g(merchant_config(Requester::kGateway, "GW-0001", "set1-gw", crypto::SuiteId::kSet1), p.trust);
+  ASSERT_TRUE(g.on_init_response(w.env, must(w.pca->handle(w.env, must(g.initiate(w.env))))).ok());
+  EXPECT_EQ(g.ca_certificate(), w.pca_kx);
+  auto gout = g.on_cert_res(
+      w.env, must(w.pca->handle(w.env, must(g.cert_req(w.env, {{"name", "Atlas Gateway"}, {"address", "9 Bank St"}})))));
+  ASSERT_TRUE(gout.ok()) << gout.error().to_string();
+  EXPECT_EQ(g.certificates().size(), 2u);
+}
+
+// R-1 as it was: without key-exchange certificates, set1 cannot register (the CA's RSA-2048
+// signature key is beyond SET 1.0's key transport); modern still can (existing callers).
+TEST(CaKeyExchange, WithoutOneSet1CannotRegisterAndModernStillCan) {
+  {
+    World w(0, crypto::SuiteId::kSet1, false);
+    Party p(w.h);
+    Registration reg(cardholder_config("set1-legacy", crypto::SuiteId::kSet1), p.trust);
+    reg.set_card(kPan, kExpiry);
+    Bytes res = must(w.cca->handle(w.env, must(reg.initiate(w.env))));
+    auto next = reg.on_init_response(w.env, res);
+    EXPECT_FALSE(next.ok() && next->has_value());  // no RegFormReq can be sealed to RSA-2048
+  }
+  World w(0, kSuite, false);
+  Party p(w.h);
+  Registration reg(cardholder_config("modern-legacy"), p.trust);
+  reg.set_card(kPan, kExpiry);
+  Bytes cert_req = cardholder_to_cert_req(w, reg, holder());
+  EXPECT_EQ(reg.ca_certificate(), w.h.atlas_cca->certificate());
+  ASSERT_TRUE(reg.on_cert_res(w.env, must(w.cca->handle(w.env, cert_req))).ok());
+  // A requester that insists on a key-exchange certificate refuses the CA's signature certificate.
+  RequesterConfig strict = cardholder_config("modern-strict");
+  strict.accept_ca_signature_certificate_as_cae = false;
+  Registration r2(strict, p.trust);
+  r2.set_card(kPan, kExpiry);
+  auto refused = r2.on_init_response(w.env, must(w.cca->handle(w.env, must(r2.initiate(w.env)))));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(code_of(refused.error()), ErrorCode::kInvalidCertificate) << refused.error().to_string();
+}
+
+TEST(CaKeyExchange, RequesterRefusesACaeThumbOfTheWrongType) {
+  World w;
+  Party p(w.h);
+  struct Case {
+    const char* name;
+    Bytes cert;
+  };
+  // A merchant's key-exchange certificate, another CA's key-exchange certificate, the brand CA
+  // (the party holds the MCA's certificate, so every path builds and only the type is wrong).
+  p.trust.certificates.push_back(w.h.atlas_mca->certificate());
+  for (const Case& c : {Case{"merchant key-exchange", w.h.merchant_kx}, Case{"MCA key-exchange", w.mca_kx},
+                        Case{"brand CA", w.h.atlas->certificate()}}) {
+    Registration reg(cardholder_config(std::string("wrongcae-") + c.name), p.trust);
+    reg.set_card(kPan, kExpiry);
+    Bytes res = must(w.cca->handle(w.env, must(reg.initiate(w.env))));
+    auto r = reg.on_init_response(w.env, cca_names(w, res, c.cert));
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_EQ(code_of(r.error()), ErrorCode::kInvalidCertificate) << c.name << ": " << r.error().to_string();
+  }
+  // And a merchant told to encrypt to the CCA's key-exchange certificate.
+  Registration m(merchant_config(Requester::kMerchant, "MER-0001", "wrongcae-m"), p.trust);
+  Bytes res = must(w.mca->handle(w.env, must(m.initiate(w.env))));
+  auto r = m.on_init_response(w.env, mca_names(w, res, w.cca_kx));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(code_of(r.error()), ErrorCode::kInvalidCertificate) << r.error().to_string();
+}
+
+// A CA with a key-exchange certificate opens requests with that key only: a RegFormReq or CertReq
+// sealed to its signature certificate does not open (unspecifiedFailure, nothing issued).
+TEST(CaKeyExchange, CaRefusesRequestsSealedToItsSignatureCertificate) {
+  World w;
+  Party p(w.h);
+  Registration reg(cardholder_config("to-sig"), p.trust);
+  reg.set_card(kPan, kExpiry);
+  Bytes res = must(w.cca->handle(w.env, must(reg.initiate(w.env))));
+  auto reg_form_req = must(reg.on_init_response(w.env, cca_names(w, res, w.h.atlas_cca->certificate())));
+  ASSERT_TRUE(reg_form_req.has_value());
+  EXPECT_EQ(reg.ca_certificate(), w.h.atlas_cca->certificate());
+  auto err = must(read_error(must(unwrap(must(w.cca->handle(w.env, *reg_form_req))))));
+  EXPECT_EQ(err.code, ErrorCode::kUnspecifiedFailure);
+
+  Registration m(merchant_config(Requester::kMerchant, "MER-0001", "to-sig-m"), p.trust);
+  Bytes mres = must(w.mca->handle(w.env, must(m.initiate(w.env))));
+  ASSERT_TRUE(m.on_init_response(w.env, mca_names(w, mres, w.h.atlas_mca->certificate())).ok());
+  Bytes cert_req = must(m.cert_req(w.env, {{"name", "Corner Shop"}, {"address", "2 High St"}}));
+  auto merr = must(read_error(must(unwrap(must(w.mca->handle(w.env, cert_req))))));
+  EXPECT_EQ(merr.code, ErrorCode::kUnspecifiedFailure);
+  EXPECT_EQ(issued_count(w), 0u);
+}
+
+TEST(CaKeyExchange, EngineRefusesAKeyExchangeCertificateThatIsNotItsOwn) {
+  World w;
+  auto open_with = [&](const Bytes& cert, const char* keyname) {
+    CaEngineConfig c;
+    c.issuers = {w.issuer.get()};
+    c.key_exchange_certificate = cert;
+    c.key_exchange_key = pki::testing::key(w.suite, keyname, false);
+    return CaEngine::open(*w.h.atlas_cca, pki::testing::key(w.suite, "atlas-cca", true), w.db, w.ca_trust, c);
+  };
+  EXPECT_TRUE(open_with(w.cca_kx, "atlas-cca-kx").ok());
+  EXPECT_FALSE(open_with(w.mca_kx, "atlas-mca-kx").ok());          // another CA's
+  EXPECT_FALSE(open_with(w.h.merchant_kx, "merchant-kx").ok());    // an end entity's
+  EXPECT_FALSE(open_with(w.cca_kx, "atlas-mca-kx").ok());          // the wrong key
+  CaEngineConfig half;
+  half.key_exchange_certificate = w.cca_kx;
+  EXPECT_FALSE(CaEngine::open(*w.h.atlas_cca, pki::testing::key(w.suite, "atlas-cca", true), w.db, w.ca_trust, half).ok());
 }
 
 }  // namespace

@@ -56,6 +56,15 @@ struct CaEngineConfig {
   // Registration policy text (RegFormData.policy).
   std::string policy_text = "Certificates are issued under the brand's SET certificate policy.";
   std::string language = "en";
+  // The CA's key-exchange certificate (pki::CertType::k...CAKeyExchange, issued by the CA's
+  // parent: notes §5.2 caeThumb, §5.7, §5.8) and its private key. When given, caeThumb names it,
+  // the responses carry it (unless the requester's Thumbs list it), and RegFormReq / CertReq are
+  // opened with this key only: a request encrypted to the CA's signature certificate does not
+  // open. When absent, the CA's own certificate is named by caeThumb and its key opens the
+  // envelopes (docs/departures.md R-1; impossible in set1, whose CA keys exceed SET's RSA-1024
+  // key transport).
+  std::optional<Bytes> key_exchange_certificate;
+  std::optional<crypto::PrivateKey> key_exchange_key;
   // Suites accepted in requests (default: the CA's own suite).
   std::optional<seal::Policy> policy;
   // Called for every certificate issued (e.g. to record it in ca.db); an error aborts the
@@ -69,9 +78,10 @@ class CaEngine {
  public:
   // `ca` must be a CCA, MCA or PCA and outlive the engine, as must `db` and `trust` (the path
   // validator used for renewal requests, which are signed with the certificate being renewed).
-  // `key` is the CA's private key: it signs the CA's messages and opens the envelopes sent to
-  // the CA (docs/pki.md, "Registration": the CA's certificate is also its key-exchange
-  // certificate, R-1).
+  // `key` is the CA's private key: it signs the CA's messages; it also opens the envelopes sent
+  // to the CA only when no key-exchange certificate is configured (docs/pki.md, "Registration",
+  // A configured key-exchange certificate must be of this CA's key-exchange type, brand
+  // and subject, and match `key_exchange_key`.
   static Result<std::unique_ptr<CaEngine>> open(pki::CertificateAuthority& ca, crypto::PrivateKey key,
                                                 store::Database& db, TrustContext& trust,
                                                 CaEngineConfig config);

@@ -42,6 +42,10 @@ struct RequesterConfig {
   std::function<Result<crypto::PrivateKey>(pki::CertType)> make_key;
   // Merchant / gateway: ask for the key-exchange certificate too (RequestType ...Both).
   bool key_exchange = true;
+  // caeThumb must name the CA's key-exchange certificate (notes §5.2). A CA without one names its
+  // signature certificate (docs/departures.md R-1): accepted while this is true (the default, for
+  // CAs set up before key-exchange certificates); false refuses it.
+  bool accept_ca_signature_certificate_as_cae = true;
 };
 
 class Registration {
@@ -82,7 +86,8 @@ class Registration {
   const SecretBytes& card_secret() const { return card_secret_; }
   const SecretBytes& pan_secret() const { return pan_secret_; }
   const Bytes& lid_ca() const { return lid_ca_; }
-  // The CA certificate the requests were encrypted to (caeThumb).
+  // The CA key-exchange certificate the requests were encrypted to (caeThumb; R-1: or the CA's
+  // own certificate).
   const Bytes& ca_certificate() const { return ca_cert_; }
 
  private:
