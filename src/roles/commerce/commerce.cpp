@@ -416,6 +416,26 @@ Result<Quote> Storefront::accept(const Env& env, std::string_view quote_id) {
   return o.quote;
 }
 
+Status Storefront::cancel(std::string_view quote_id) {
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_TRY(StoreOrder o, order(quote_id));
+  if (o.state == OrderState::kCancelled) return Ok{};
+  if (o.state != OrderState::kQuoted && o.state != OrderState::kAccepted)
+    return invalid("order " + o.quote_id + " is " + std::string(state_text(o.state)) +
+                   ": a paid order is refunded, not cancelled");
+  if (o.state == OrderState::kAccepted) {
+    for (const auto& l : o.quote.lines) {
+      OPENSET_TRY(store::Statement st,
+                  db_.prepare("UPDATE stock SET quantity = quantity + ? WHERE sku = ?"));
+      OPENSET_CHECK(st.bind(1, l.quantity).bind(2, l.sku).run());
+    }
+  }
+  OPENSET_TRY(store::Statement up,
+              db_.prepare("UPDATE orders SET state = 'cancelled' WHERE quote_id = ?"));
+  OPENSET_CHECK(up.bind(1, quote_id).run());
+  return tx.commit();
+}
+
 Status Storefront::mark_paid(std::string_view quote_id, ByteView xid) {
   OPENSET_TRY(store::Transaction tx, db_.begin());
   OPENSET_TRY(StoreOrder o, order(quote_id));

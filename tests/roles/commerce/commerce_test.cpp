@@ -148,6 +148,28 @@ TEST_F(Shop, AcceptanceReservesStockOnceAndQuotesExpire) {
   EXPECT_FALSE(store.accept(env, "Q-unknown").ok());
 }
 
+TEST_F(Shop, ADeclinedOrderIsCancelledAndItsStockReturns) {
+  auto q = store.quote(env, form({{"BK-APPLIED", 3}, {"BK-SET", 1}}));
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(store.accept(env, q->quote_id).ok());
+  EXPECT_EQ(*store.stock("BK-APPLIED"), 7);
+  EXPECT_EQ(*store.stock("BK-SET"), 0);
+  ASSERT_TRUE(store.cancel(q->quote_id).ok());
+  EXPECT_EQ(*store.stock("BK-APPLIED"), 10);
+  EXPECT_EQ(*store.stock("BK-SET"), 1);
+  EXPECT_EQ(store.order(q->quote_id)->state, OrderState::kCancelled);
+  ASSERT_TRUE(store.cancel(q->quote_id).ok());  // twice: nothing more returns
+  EXPECT_EQ(*store.stock("BK-APPLIED"), 10);
+  EXPECT_FALSE(store.mark_paid(q->quote_id, Bytes(20, 1)).ok());
+  // A paid order is not cancelled (it is refunded through SET).
+  auto p = store.quote(env, form({{"BK-APPLIED", 1}}));
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(store.accept(env, p->quote_id).ok());
+  ASSERT_TRUE(store.mark_paid(p->quote_id, Bytes(20, 2)).ok());
+  EXPECT_FALSE(store.cancel(p->quote_id).ok());
+  EXPECT_EQ(*store.stock("BK-APPLIED"), 9);
+}
+
 TEST_F(Shop, OnlyAPaidOrderShipsOnceAndTheCarrierTracksIt) {
   auto q = store.quote(env, form({{"BK-APPLIED", 1}}));
   ASSERT_TRUE(q.ok());

@@ -153,6 +153,9 @@ class Storefront {
   // The cardholder accepts: the quote must exist, still be valid and not accepted before; stock
   // is reserved. Returns the accepted quote (its OD and amount now fixed).
   Result<Quote> accept(const Env& env, std::string_view quote_id);
+  // The payment was declined (or the cardholder gave up) before the order was paid: the order is
+  // cancelled and its reserved stock returns to the shelf. Cancelling twice is a no-op.
+  Status cancel(std::string_view quote_id);
   // SET authorization succeeded for this order (XID of the purchase).
   Status mark_paid(std::string_view quote_id, ByteView xid);
   // Hands the goods to the carrier; only a paid order ships, and only once.
