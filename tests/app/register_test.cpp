@@ -31,6 +31,9 @@ std::string slurp(const fs::path& p) {
 
 struct RegisterCli : ::testing::Test {
   fs::path root;
+  // 'ca init' gives the CCA, MCA and PCA key-exchange certificates (RSA-1024 in set1), so both
+  // suites register (docs/departures.md R-1).
+  virtual const char* suite() const { return "modern"; }
   void SetUp() override {
     root = fs::temp_directory_path() /
            ("openset-reg-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
@@ -41,7 +44,7 @@ struct RegisterCli : ::testing::Test {
     std::ofstream(root / "pan") << kPan << "\n";
     CaOptions o;
     o.dir = (root / "ca").string();
-    o.suite = "modern";  // set1 needs a CA key-exchange key of <= 1024 bits (docs/pki.md R-1)
+    o.suite = suite();
     o.brand = "Atlas";
     o.with = {"cca", "mca", "pca"};
     o.passphrase_file = (root / "pass").string();
@@ -142,6 +145,27 @@ TEST_F(RegisterCli, MissingRequiredAnswerIsAClearError) {
   std::ostringstream out, err;
   EXPECT_EQ(run_merchant_register(o, out, err), kExitFailure);
   EXPECT_NE(err.str().find("--answer name=VALUE"), std::string::npos) << err.str();
+}
+
+// SET 1.0's suite: the requests are encrypted to the CAs' RSA-1024 key-exchange certificates.
+struct RegisterCliSet1 : RegisterCli {
+  const char* suite() const override { return "set1"; }
+};
+
+TEST_F(RegisterCliSet1, WalletAndMerchantRegister) {
+  ASSERT_TRUE(fs::exists(root / "ca" / "certs" / "cca-kx.cert.pem"));
+  ASSERT_TRUE(fs::exists(root / "ca" / "keys" / "mca-kx.key.pem"));
+  RegisterOptions w = opts("wallet");
+  w.answers = {"name=Ada Lovelace", "billing-address=1 Main St", "postal-code=12345"};
+  std::ostringstream out, err;
+  ASSERT_EQ(run_wallet_register(w, out, err), kExitOk) << err.str();
+  EXPECT_TRUE(fs::exists(root / "wallet" / "cardholder.cert.pem"));
+  RegisterOptions m = opts("merchant");
+  m.merchant_id = "MER-0001";
+  m.answers = {"name=Corner Shop", "address=2 High St"};
+  std::ostringstream mout, merr;
+  ASSERT_EQ(run_merchant_register(m, mout, merr), kExitOk) << merr.str();
+  EXPECT_TRUE(fs::exists(root / "merchant" / "merchant-key-exchange.cert.pem"));
 }
 
 }  // namespace

@@ -301,6 +301,23 @@ Status do_init(const CaOptions& o, std::ostream& out) {
     }
     OPENSET_CHECK(write_new_file(cert_path(o.dir, name), crypto::to_pem(made->certificate(), "CERTIFICATE"), 0644));
     out << fmt::format("{:<6} {}\n", name, made->name().to_string());
+    if (auto kx_type = pki::key_exchange_type_of(ca_type(name))) {
+      // The CA's key-exchange certificate (notes §5.2 caeThumb: requests are encrypted to it),
+      // issued by the brand CA to the CA's own name, with an end-entity key (RSA-1024 in set1,
+      // SET 1.0's key-transport cap): keys/<ca>-kx.key.pem, certs/<ca>-kx.cert.pem.
+      OPENSET_TRY(auto kx_key, crypto::PrivateKey::generate_rsa(pki::profile(*kx_type).key_bits(*suite)));
+      OPENSET_TRY(std::string kx_pem, encrypt_key(kx_key, pass, o));
+      OPENSET_CHECK(write_new_file(key_path(o.dir, name + "-kx"), kx_pem, 0600));
+      pki::IssueRequest kr;
+      kr.type = *kx_type;
+      kr.subject = made->name();
+      kr.public_key = kx_key.public_key();
+      kr.not_before = t0;
+      OPENSET_TRY(Bytes kx, brand->issue(kr));
+      OPENSET_CHECK(repo.insert_issued(record_of("brand", kx, *kx_type)));
+      OPENSET_CHECK(write_new_file(cert_path(o.dir, name + "-kx"), crypto::to_pem(kx, "CERTIFICATE"), 0644));
+      out << fmt::format("{:<6} {} (key exchange)\n", name + "-kx", made->name().to_string());
+    }
     if (name == "root") root = std::move(made);
     else if (name == "brand") brand = std::move(made);
   }

@@ -210,19 +210,13 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
     OPENSET_CHECK(write_file(dir / "certs" / (name + ".pem"),
                              as_bytes(crypto::to_pem(der, "CERTIFICATE"))));
   const auto& card = eco.card();
-  if (eco.registered()) {
-    step.detail("the cardholder, the merchant and the gateway got their certificates through SET's "
-                "registration protocols:");
-    for (const auto& m : eco.trail())
-      step.detail(fmt::format("{:>2}. {:<10} -> {:<10} {:<13} {:>6} octets", m.seq, m.from, m.to,
-                              m.type, m.message.size()));
-    step.detail("the CCA asked the issuer about the card number, expiry and form answers before "
-                "issuing; the MCA and PCA asked the acquirer about the merchant and the gateway");
-  } else {
-    step.detail("suite set1: the CAs issued the end entities' certificates directly (a set1 CA "
-                "cannot receive CertReq: SET 1.0 caps key transport at RSA-1024 and its CA keys "
-                "are RSA-2048; docs/pki.md R-1)");
-  }
+  step.detail("the cardholder, the merchant and the gateway got their certificates through SET's "
+              "registration protocols (the requests encrypted to the CAs' key-exchange certificates):");
+  for (const auto& m : eco.trail())
+    step.detail(fmt::format("{:>2}. {:<10} -> {:<10} {:<13} {:>6} octets", m.seq, m.from, m.to,
+                            m.type, m.message.size()));
+  step.detail("the CCA asked the issuer about the card number, expiry and form answers before "
+              "issuing; the MCA and PCA asked the acquirer about the merchant and the gateway");
   step.detail(fmt::format("cardholder: an {} card ending {} (expiry {}), credit limit {}; its "
                           "certificate names a hashed account number, not the card number",
                           card.brand, card.pan.substr(card.pan.size() - 4), card.expiry,

@@ -31,7 +31,12 @@ der::Time t(std::int64_t unix) { return der::Time::from_unix(unix); }
 struct BrandCas {
   std::string brand;
   std::optional<pki::CertificateAuthority> bca, cca, mca, pca;
-  crypto::PrivateKey cca_key, mca_key, pca_key;  // the CA engines sign and open with these
+  crypto::PrivateKey cca_key, mca_key, pca_key;  // the CA engines sign with these
+  // The CAs' key-exchange certificates (notes §5.2 caeThumb), issued by the brand CA with
+  // end-entity sized keys; the CA engines open RegFormReq / CertReq with these keys. Only for the
+  // brand whose CAs run registration engines (Atlas).
+  Bytes cca_kx, mca_kx, pca_kx;
+  crypto::PrivateKey cca_kx_key, mca_kx_key, pca_kx_key;
 };
 
 }  // namespace
@@ -53,6 +58,9 @@ std::vector<std::pair<std::string, Bytes>> Ecosystem::certificates() const {
     out.emplace_back(b.brand + "-cca", b.cca->certificate());
     out.emplace_back(b.brand + "-mca", b.mca->certificate());
     out.emplace_back(b.brand + "-pca", b.pca->certificate());
+    if (!b.cca_kx.empty()) out.emplace_back(b.brand + "-cca-key-exchange", b.cca_kx);
+    if (!b.mca_kx.empty()) out.emplace_back(b.brand + "-mca-key-exchange", b.mca_kx);
+    if (!b.pca_kx.empty()) out.emplace_back(b.brand + "-pca-key-exchange", b.pca_kx);
   }
   out.insert(out.end(), end_entities_.begin(), end_entities_.end());
   return out;
@@ -125,6 +133,23 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
     e->pki_->brands.push_back(std::move(b));
   }
   BrandCas& atlas = e->pki_->brands[0];
+  // The Atlas CCA's, MCA's and PCA's key-exchange certificates (pki::CertType::k...CAKeyExchange:
+  // the CA's certificateType bit, keyEncipherment, end-entity key — RSA-1024 in set1, which is
+  // what lets set1 register at all: SET 1.0 caps key transport at RSA-1024, notes §2.4-§2.6).
+  say("  brand Atlas: key-exchange certificates for its CCA, MCA and PCA (the requests are encrypted to them)");
+  auto ca_kx = [&](const pki::CertificateAuthority& ca, pki::CertType type, crypto::PrivateKey& kx_key) -> Result<Bytes> {
+    OPENSET_TRY(kx_key, key(false));
+    OPENSET_TRY(asn1::Certificate own, asn1::decode<asn1::Certificate>(ca.certificate()));
+    pki::IssueRequest r;
+    r.type = type;
+    r.subject = own.to_be_signed.subject;
+    r.public_key = kx_key.public_key();
+    r.not_before = t0;
+    return atlas.bca->issue(r);
+  };
+  OPENSET_TRY(atlas.cca_kx, ca_kx(*atlas.cca, pki::CertType::kCardholderCAKeyExchange, atlas.cca_kx_key));
+  OPENSET_TRY(atlas.mca_kx, ca_kx(*atlas.mca, pki::CertType::kMerchantCAKeyExchange, atlas.mca_kx_key));
+  OPENSET_TRY(atlas.pca_kx, ca_kx(*atlas.pca, pki::CertType::kPaymentGatewayCAKeyExchange, atlas.pca_kx_key));
   std::vector<Bytes> atlas_cardholder_chain = {atlas.bca->certificate(), atlas.cca->certificate()};
   std::vector<Bytes> atlas_merchant_chain = {atlas.bca->certificate(), atlas.mca->certificate()};
   std::vector<Bytes> atlas_gateway_chain = {atlas.bca->certificate(), atlas.pca->certificate()};
@@ -193,9 +218,12 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
   e->ca_db_ = std::make_unique<store::Database>(std::move(ca_db));
   e->ca_trust_ = std::make_unique<roles::TrustContext>(trust_with({}));
   for (const auto& [name, der] : e->certificates()) e->ca_trust_->certificates.push_back(der);
-  auto ca_engine = [&](pki::CertificateAuthority& ca, const crypto::PrivateKey& ca_key,
+  auto ca_engine = [&](pki::CertificateAuthority& ca, const crypto::PrivateKey& ca_key, const Bytes& kx,
+                       const crypto::PrivateKey& kx_key,
                        std::string name) -> Result<std::unique_ptr<roles::certs::CaEngine>> {
     roles::certs::CaEngineConfig c;
+    c.key_exchange_certificate = kx;
+    c.key_exchange_key = kx_key;
     c.issuers = {e->issuer_.get()};
     c.acquirer = e->acquirer_.get();
     c.issuer_unit = "Atlas First Bank";
@@ -207,9 +235,9 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
     }
     return roles::certs::CaEngine::open(ca, ca_key, *e->ca_db_, *e->ca_trust_, std::move(c));
   };
-  OPENSET_TRY(e->cca_, ca_engine(*atlas.cca, atlas.cca_key, "CCA"));
-  OPENSET_TRY(e->mca_, ca_engine(*atlas.mca, atlas.mca_key, "MCA"));
-  OPENSET_TRY(e->pca_, ca_engine(*atlas.pca, atlas.pca_key, "PCA"));
+  OPENSET_TRY(e->cca_, ca_engine(*atlas.cca, atlas.cca_key, atlas.cca_kx, atlas.cca_kx_key, "CCA"));
+  OPENSET_TRY(e->mca_, ca_engine(*atlas.mca, atlas.mca_key, atlas.mca_kx, atlas.mca_kx_key, "MCA"));
+  OPENSET_TRY(e->pca_, ca_engine(*atlas.pca, atlas.pca_key, atlas.pca_kx, atlas.pca_kx_key, "PCA"));
 
   // Runs one registration to the end, every message through the trail.
   auto enroll = [&](roles::certs::Registration& reg, roles::certs::CaEngine& ca, std::string who,
@@ -245,13 +273,15 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
     c.merchant_id = who == roles::certs::Requester::kGateway ? "GW-0001" : std::string(kMerchantId);
     c.acquirer_bin = std::string(kAcquirerBin);
     c.make_key = [&](pki::CertType) { return key(false); };
+    // The CAs have key-exchange certificates: caeThumb must name one (R-1 no longer applies).
+    c.accept_ca_signature_certificate_as_cae = false;
     return c;
   };
 
   roles::purchase::Credentials cardholder, merchant, gateway;
   SecretBytes card_secret, pan_secret;
-  e->registered_ = suite.id == crypto::SuiteId::kModern;
-  if (e->registered_) {
+  // Both suites: the CAs' key-exchange certificates carry end-entity keys (RSA-1024 in set1).
+  {
     say("the cardholder registers with the Atlas CCA (CardCInitReq, RegFormReq, CertReq); the "
         "issuer checks the card and the form");
     roles::TrustContext ch_trust = trust_with({});
@@ -286,80 +316,6 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
     gateway.key_exchange_key = *g_reg.key_exchange_key();
     gateway.signature_certificate = g_reg.certificates().at(0);
     gateway.key_exchange_certificate = g_reg.certificates().at(1);
-    gateway.chain = atlas_gateway_chain;
-  } else {
-    say("suite set1: the CAs issue the end entities' certificates directly (a set1 CA cannot "
-        "receive CertReq: SET caps key transport at RSA-1024, its CA keys are RSA-2048)");
-    // set1: SET 1.0 caps key transport at RSA-1024 and its CA keys are RSA-2048, so a CA cannot
-    // receive CertReq in this suite until the profile has CA key-exchange certificates
-    // (docs/pki.md R-1): the CAs issue the end entities' certificates directly.
-    cardholder.suite = &suite;
-    OPENSET_TRY(cardholder.signature_key, key(false));
-    {
-      pki::IssueRequest r;
-      r.type = pki::CertType::kCardholder;
-      // The CA refuses a name with a long run of digits (it could be a PAN, docs/pki.md): a
-      // hex ID has one now and then, and the CA then draws another nonce, as the CCA engine does.
-      for (int attempt = 0;; ++attempt) {
-        card_secret = SecretBytes(e->random_->bytes(20));
-        OPENSET_TRY(pan_secret, pki::pan_secret(card_secret, e->random_->bytes(20)));
-        auto name = pki::cardholder_name(suite, "Atlas", "Atlas First Bank", e->card_.pan,
-                                         e->card_.expiry, pan_secret);
-        if (name.ok()) {
-          r.subject = std::move(*name);
-          break;
-        }
-        if (attempt == 16) return std::move(name).error();
-      }
-      r.public_key = cardholder.signature_key.public_key();
-      r.not_before = t0;
-      r.card_expiry = e->card_.expiry;
-      OPENSET_TRY(cardholder.signature_certificate, atlas.cca->issue(r));
-    }
-    cardholder.chain = atlas_cardholder_chain;
-
-    merchant.suite = &suite;
-    OPENSET_TRY(merchant.signature_key, key(false));
-    OPENSET_TRY(merchant.key_exchange_key, key(false));
-    {
-      pki::IssueRequest r;
-      r.type = pki::CertType::kMerchantSignature;
-      r.subject = pki::set_name("Atlas", "Merchant", "Harbour Street Bookshop");
-      r.public_key = merchant.signature_key.public_key();
-      r.not_before = t0;
-      asn1::MerchantDataSyntax md;
-      md.mer_id = std::string(kMerchantId);
-      md.mer_acquirer_bin = std::string(kAcquirerBin);
-      asn1::MerNames n;
-      n.language = "en";
-      n.name = "Harbour Street Bookshop";
-      n.city = "Springfield";
-      n.country_name = "USA";
-      md.mer_name_seq.push_back(n);
-      md.mer_country = 840;
-      r.merchant_data = md;
-      OPENSET_TRY(merchant.signature_certificate, atlas.mca->issue(r));
-      r.type = pki::CertType::kMerchantKeyExchange;
-      r.merchant_data.reset();
-      r.public_key = merchant.key_exchange_key.public_key();
-      OPENSET_TRY(merchant.key_exchange_certificate, atlas.mca->issue(r));
-    }
-    merchant.chain = atlas_merchant_chain;
-
-    gateway.suite = &suite;
-    OPENSET_TRY(gateway.signature_key, key(false));
-    OPENSET_TRY(gateway.key_exchange_key, key(false));
-    {
-      pki::IssueRequest r;
-      r.type = pki::CertType::kGatewaySignature;
-      r.subject = pki::set_name("Atlas", "Payment Gateway", "Atlas Payment Gateway");
-      r.public_key = gateway.signature_key.public_key();
-      r.not_before = t0;
-      OPENSET_TRY(gateway.signature_certificate, atlas.pca->issue(r));
-      r.type = pki::CertType::kGatewayKeyExchange;
-      r.public_key = gateway.key_exchange_key.public_key();
-      OPENSET_TRY(gateway.key_exchange_certificate, atlas.pca->issue(r));
-    }
     gateway.chain = atlas_gateway_chain;
   }
   Bytes gateway_kx = gateway.key_exchange_certificate;

@@ -93,7 +93,7 @@ Result<std::string> passphrase(const RegisterOptions& o) {
 struct CaDir {
   const crypto::Suite* suite = nullptr;
   std::string brand;
-  std::map<std::string, Bytes> certs;  // root, brand, cca, mca, pca
+  std::map<std::string, Bytes> certs;  // root, brand, cca, mca, pca, cca-kx, mca-kx, pca-kx
   std::vector<Bytes> all;
 };
 
@@ -109,7 +109,10 @@ Result<CaDir> read_ca_dir(store::CaRepository& repo) {
     for (const auto& r : records) {
       const char* name = r.cert_type == "root" ? "root" : r.cert_type == "brand" ? "brand"
                          : r.cert_type == "CCA" ? "cca" : r.cert_type == "MCA" ? "mca"
-                         : r.cert_type == "PCA" ? "pca" : nullptr;
+                         : r.cert_type == "PCA" ? "pca"
+                         : r.cert_type == "CCA-key-exchange" ? "cca-kx"
+                         : r.cert_type == "MCA-key-exchange" ? "mca-kx"
+                         : r.cert_type == "PCA-key-exchange" ? "pca-kx" : nullptr;
       if (name == nullptr || d.certs.contains(name)) continue;
       d.certs[name] = r.certificate;
       d.all.push_back(r.certificate);
@@ -208,6 +211,15 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
     cfg.acquirer = acquirer.get();
   }
   cfg.chain = {d.certs.at(ca_name), d.certs.at("brand"), d.certs.at("root")};
+  if (d.certs.contains(ca_name + "-kx")) {
+    // The CA's key-exchange certificate (made by 'ca init'): caeThumb names it and the requests
+    // are opened with its key. A directory made before it existed runs as R-1 (modern only).
+    OPENSET_TRY(std::string kx_pem, read_text(o.ca_dir + "/keys/" + ca_name + "-kx.key.pem"));
+    auto kx_key = crypto::PrivateKey::from_encrypted_pem(kx_pem, pass);
+    if (!kx_key.ok()) return Error(kx_key.error().code, "cannot decrypt the " + ca_name + "-kx key (wrong passphrase?)");
+    cfg.key_exchange_certificate = d.certs.at(ca_name + "-kx");
+    cfg.key_exchange_key = std::move(*kx_key);
+  }
   // The CA engine's event log (never holds a secret) goes to stderr, where refusals are explained.
   cfg.log = [&err](std::string_view line) { err << "  [" << line << "]\n"; };
   cfg.on_issued = [&repo, ca_name](const pki::IssuedCertificate& c) -> Status {

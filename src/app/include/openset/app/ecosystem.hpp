@@ -78,9 +78,6 @@ class Ecosystem {
   roles::commerce::Carrier& carrier() { return *carrier_; }
   const DemoCard& card() const { return card_; }
   const std::string& merchant_id() const { return merchant_id_; }
-  // True when the cardholder, merchant and gateway got their certificates through SET's
-  // registration protocols (modern); false when the CAs issued them directly (set1).
-  bool registered() const { return registered_; }
   // The root, every CA certificate and the end entities' (for files and `openssl verify`).
   const Bytes& root_certificate() const;
   std::vector<std::pair<std::string, Bytes>> certificates() const;
@@ -117,7 +114,6 @@ class Ecosystem {
   std::unique_ptr<roles::certs::CaEngine> cca_, mca_, pca_;
   DemoCard card_;
   std::string merchant_id_;
-  bool registered_ = false;
   std::vector<std::pair<std::string, Bytes>> end_entities_;
   std::vector<TrailEntry> trail_;
 };
