@@ -6,10 +6,12 @@ target_compile_options(openset_warnings INTERFACE
   -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
 # GCC 12 with optimisation reports false positives inside libstdc++ (std::string operator+,
 # vector insert, std::variant moves): -Wrestrict (GCC bugs 105329, 105651), -Wstringop-*,
-# -Warray-bounds and -Wmaybe-uninitialized. They are reliable again from GCC 13.
+# -Warray-bounds, -Wmaybe-uninitialized and (at -O3) -Wfree-nonheap-object. They are reliable
+# again from GCC 13.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   target_compile_options(openset_warnings INTERFACE -Wno-restrict -Wno-stringop-overread
-                         -Wno-stringop-overflow -Wno-array-bounds -Wno-maybe-uninitialized)
+                         -Wno-stringop-overflow -Wno-array-bounds -Wno-maybe-uninitialized
+                         -Wno-free-nonheap-object)
 endif()
 if(OPENSET_WERROR)
   target_compile_options(openset_warnings INTERFACE -Werror)

@@ -177,6 +177,73 @@ Result<Outgoing> next(const Answer& a, std::string_view what) {
   return a.send.front();
 }
 
+// Issue 5's after-sales story on one more purchase: an item turns out to be out of stock (a
+// partial authorization reversal), the cardholder asks where the order stands (InqReq), the rest
+// is captured, one book comes back (a partial refund, CredReq), and the cardholder asks again.
+Status after_sales(Ecosystem& eco, Step& step, Logs& logs) {
+  step("After the sale (SET's other messages): a partial reversal, inquiries and a refund");
+  OPENSET_TRY(Purchase p, shop(eco, nullptr, {{"BK-APPLIED", 2}, {"BK-SET", 1}}));
+  OPENSET_TRY(roles::purchase::Started s, start(eco, p));
+  (void)converse(eco, step, logs, {Peer::kMerchant, "PInitReq", s.message}, "cardholder", false);
+  OPENSET_TRY(roles::purchase::Transaction t0, eco.wallet().show(p.wallet_id));
+  step.detail(fmt::format("another purchase of {} ({}): {}", format_amount(p.quote.amount),
+                          p.quote.summary(), roles::purchase::to_string(t0.entry.status)));
+  if (t0.entry.status != roles::purchase::WalletStatus::kAuthorized)
+    return Error(Errc::kInvalidArgument, "the after-sales purchase was not authorized");
+  const auto& card = eco.card();
+  OPENSET_TRY(roles::bank::CardPosition before, eco.issuer().position(card.pan));
+
+  // The guide is out of stock after all: the merchant reduces the authorization.
+  if (p.quote.lines.size() != 2 || !p.quote.changes.empty())
+    return Error(Errc::kInvalidArgument, "the after-sales order did not get the two books it asked for");
+  const auto& guide = p.quote.lines.back();
+  roles::Money reduced = p.quote.amount;
+  reduced.amount -= guide.line_total;
+  step.detail(fmt::format("'{}' is out of stock: the merchant reduces the authorization to {}",
+                          guide.name, format_amount(reduced)));
+  OPENSET_TRY(Answer rev, eco.merchant().reverse_authorization(p.order_id, reduced));
+  logs.flush(step, true);
+  for (const auto& o : rev.send) (void)converse(eco, step, logs, o, "merchant");
+  OPENSET_TRY(roles::bank::CardPosition after_rev, eco.issuer().position(card.pan));
+  step.detail(fmt::format("the issuer released {} of the hold",
+                          format_amount({840, before.held - after_rev.held, -2})));
+  if (before.held - after_rev.held != guide.line_total)
+    return Error(Errc::kInvalidArgument, "the partial reversal did not release the item's amount");
+
+  // Where does my order stand?
+  OPENSET_TRY(Bytes inq, eco.wallet().inquire(p.wallet_id));
+  (void)converse(eco, step, logs, {Peer::kMerchant, "InqReq", inq}, "cardholder");
+  OPENSET_TRY(roles::purchase::Transaction t1, eco.wallet().show(p.wallet_id));
+  step.detail(fmt::format("the wallet's log now says: {}", roles::purchase::to_string(t1.entry.status)));
+
+  // It ships and is captured; then one copy comes back.
+  OPENSET_TRY(Answer cap, eco.merchant().capture({{p.order_id, std::nullopt}}));
+  logs.flush(step, true);
+  for (const auto& o : cap.send) (void)converse(eco, step, logs, o, "merchant");
+  OPENSET_TRY(roles::purchase::OrderView o1, eco.merchant().order(p.order_id));
+  if (o1.state != roles::purchase::OrderState::kCaptured || !o1.captured || o1.captured->amount != reduced.amount)
+    return Error(Errc::kInvalidArgument, "the reduced authorization was not captured");
+  const auto& book = p.quote.lines.front();
+  roles::Money refund{840, book.unit_price, -2};
+  step.detail(fmt::format("one copy of '{}' is returned: the merchant refunds {}", book.name,
+                          format_amount(refund)));
+  OPENSET_TRY(std::int64_t merchant_before, eco.acquirer().merchant_balance(eco.merchant_id(), 840));
+  OPENSET_TRY(Answer cred, eco.merchant().credit(p.order_id, refund));
+  logs.flush(step, true);
+  for (const auto& o : cred.send) (void)converse(eco, step, logs, o, "merchant");
+  OPENSET_TRY(std::int64_t merchant_after, eco.acquirer().merchant_balance(eco.merchant_id(), 840));
+  if (merchant_before - merchant_after != refund.amount)
+    return Error(Errc::kInvalidArgument, "the refund did not move the refunded amount");
+  OPENSET_TRY(Bytes inq2, eco.wallet().inquire(p.wallet_id));
+  (void)converse(eco, step, logs, {Peer::kMerchant, "InqReq", inq2}, "cardholder");
+  OPENSET_TRY(roles::purchase::Transaction t2, eco.wallet().show(p.wallet_id));
+  OPENSET_TRY(roles::bank::CardPosition end, eco.issuer().position(card.pan));
+  step.detail(fmt::format("the wallet's log: {}; the cardholder now owes {}, the merchant is owed {}",
+                          roles::purchase::to_string(t2.entry.status), format_amount({840, end.owed, -2}),
+                          format_amount({840, merchant_after, -2})));
+  return Ok{};
+}
+
 Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& out,
                  bool verbose) {
   Step step{out};
@@ -321,6 +388,7 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
                           format_amount({840, before_decline.available, -2})));
   if (t3.entry.status != roles::purchase::WalletStatus::kDeclined)
     return Error(Errc::kInvalidArgument, "the over-limit purchase was not declined");
+  OPENSET_CHECK(eco.store().cancel(third.quote_id));  // its books go back on the shelf
   if (after_decline.held != before_decline.held || after_decline.owed != before_decline.owed)
     return Error(Errc::kInvalidArgument, "a declined purchase moved money");
 
@@ -341,11 +409,14 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
                           format_amount({840, pos2.owed, -2}), format_amount({840, pos2.held, -2})));
   step.detail(fmt::format("acquirer: the merchant's account is credited with {}",
                           format_amount({840, merchant_balance, -2})));
+  OPENSET_CHECK(after_sales(eco, step, logs));
+
   std::string day = der::Time::from_unix(eco.env().now()).to_iso8601().substr(0, 10);
   OPENSET_TRY(roles::SettlementReport report, eco.acquirer().settlement_report(eco.merchant_id(), day));
   std::string csv = roles::bank::settlement_csv(report);
   OPENSET_CHECK(write_file(dir / "settlement.csv", as_bytes(csv)));
   OPENSET_CHECK(write_file(dir / "settlement.json", as_bytes(roles::bank::settlement_json(report))));
+  step("Closing the day: the settlement report");
   step.detail(fmt::format("daily settlement report, {} on {} (settlement.csv, settlement.json):",
                           report.merchant_id, report.day));
   std::size_t pos = 0;
