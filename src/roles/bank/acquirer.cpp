@@ -160,6 +160,7 @@ Result<std::unique_ptr<AcquirerBank>> AcquirerBank::open(const std::string& path
     OPENSET_TRY(store::Transaction t, owned->begin());
     OPENSET_CHECK(Ledger::create_schema(*owned));
     OPENSET_CHECK(owned->exec(kSchema));
+    OPENSET_CHECK(owned->exec(detail::kAcquirerSettlementSchema));
     OPENSET_TRY(store::Statement s, owned->prepare("SELECT value FROM acquirer_meta WHERE key = 'id'"));
     OPENSET_TRY(bool row, s.step());
     if (row && s.column_text(0) != profile.id)
@@ -829,6 +830,7 @@ Result<SettlementReport> AcquirerBank::settlement_report(std::string_view mercha
     rep.currency = rep.totals.begin()->first;
     rep.total = rep.totals.begin()->second;
   }
+  OPENSET_CHECK(fill_report_items(rep, *start));
   return rep;
 }
 
@@ -849,17 +851,30 @@ std::string alpha_of(std::int64_t cur) {
 }
 }  // namespace
 
+// One line per movement (type: capture, capture-reversal, credit, credit-reversal; amount signed
+// from the merchant's side), then per currency the gross lines CAPTURES, CAPTURE-REVERSALS,
+// CREDITS, CREDIT-REVERSALS, SETTLED and the net TOTAL (issue 5 item 9).
 std::string settlement_csv(const SettlementReport& r) {
-  std::string out = "merchant_id,day,capture_id,authorization_id,reference,currency,amount,amount_minor,at\r\n";
-  for (const auto& l : r.lines) {
-    out += csv_field(r.merchant_id) + "," + r.day + "," + csv_field(l.capture_id) + "," + csv_field(l.authorization_id) +
-           "," + csv_field(l.reference) + "," + alpha_of(l.amount.currency) + "," +
-           format_minor(l.amount.amount, l.amount.currency) + "," + std::to_string(l.amount.amount) + "," +
-           detail::iso8601(l.at) + "\r\n";
+  std::string out = "merchant_id,day,type,batch,id,original_id,reference,currency,amount,amount_minor,at\r\n";
+  for (const auto& l : r.items) {
+    const std::int64_t a = batch_item_sign(l.kind) * l.amount.amount;
+    out += csv_field(r.merchant_id) + "," + r.day + "," + std::string(batch_item_kind_name(l.kind)) + "," +
+           csv_field(l.batch) + "," + csv_field(l.id) + "," + csv_field(l.original_id) + "," + csv_field(l.reference) +
+           "," + alpha_of(l.amount.currency) + "," + format_minor(a, l.amount.currency) + "," + std::to_string(a) +
+           "," + detail::iso8601(l.at) + "\r\n";
   }
-  for (const auto& [cur, total] : r.totals)
-    out += csv_field(r.merchant_id) + "," + r.day + ",TOTAL,,," + alpha_of(cur) + "," + format_minor(total, cur) + "," +
-           std::to_string(total) + ",\r\n";
+  for (const auto& [cur, sum] : r.summary) {
+    auto line = [&](std::string_view label, std::int64_t v) {
+      out += csv_field(r.merchant_id) + "," + r.day + "," + std::string(label) + ",,,,," + alpha_of(cur) + "," +
+             format_minor(v, cur) + "," + std::to_string(v) + ",\r\n";
+    };
+    line("CAPTURES", sum.captures);
+    line("CAPTURE-REVERSALS", -sum.capture_reversals);
+    line("CREDITS", -sum.credits);
+    line("CREDIT-REVERSALS", sum.credit_reversals);
+    line("SETTLED", sum.settled);
+    line("TOTAL", sum.net);
+  }
   return out;
 }
 
@@ -888,6 +903,39 @@ std::string settlement_json(const SettlementReport& r) {
     t["total"] = format_minor(total, cur);
     t["total_minor"] = total;
     j["totals"].push_back(std::move(t));
+  }
+  // The day's movements and their totals (issue 5 item 9).
+  j["items"] = nlohmann::ordered_json::array();
+  for (const auto& l : r.items) {
+    const std::int64_t a = batch_item_sign(l.kind) * l.amount.amount;
+    nlohmann::ordered_json it;
+    it["type"] = batch_item_kind_name(l.kind);
+    it["batch"] = l.batch;
+    it["id"] = l.id;
+    it["original_id"] = l.original_id;
+    it["reference"] = l.reference;
+    it["currency"] = alpha_of(l.amount.currency);
+    it["currency_code"] = l.amount.currency;
+    it["amount"] = format_minor(a, l.amount.currency);
+    it["amount_minor"] = a;
+    it["at"] = detail::iso8601(l.at);
+    j["items"].push_back(std::move(it));
+  }
+  j["summary"] = nlohmann::ordered_json::array();
+  for (const auto& [cur, sum] : r.summary) {
+    nlohmann::ordered_json t;
+    t["currency"] = alpha_of(cur);
+    t["currency_code"] = cur;
+    t["count"] = sum.count;
+    t["captures_minor"] = sum.captures;
+    t["capture_reversals_minor"] = sum.capture_reversals;
+    t["credits_minor"] = sum.credits;
+    t["credit_reversals_minor"] = sum.credit_reversals;
+    t["net_minor"] = sum.net;
+    t["net"] = format_minor(sum.net, cur);
+    t["settled_minor"] = sum.settled;
+    t["settled"] = format_minor(sum.settled, cur);
+    j["summary"].push_back(std::move(t));
   }
   return j.dump(2);
 }

@@ -60,4 +60,8 @@ Result<std::int64_t> query_int(store::Database& db, std::string_view sql, std::i
 // Status from a Result<bool> step that must not return a row.
 Error storage_error(std::string_view what, const Error& e);
 
+// Tables of batch settlement (settlement.cpp), created with the banks' own schemas.
+extern const char* const kAcquirerSettlementSchema;
+extern const char* const kIssuerSettlementSchema;
+
 }  // namespace openset::roles::bank::detail

@@ -112,7 +112,8 @@ const std::vector<Rule>& issuer_rules() {
        "NOT EXISTS (SELECT 1 FROM releases r WHERE r.entry = e.id AND r.verdict = 'released') AND "
        "NOT EXISTS (SELECT 1 FROM credits f WHERE f.entry = e.id AND f.verdict = 'credited') AND "
        "NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.entry = e.id AND v.verdict = 'reversed') AND "
-       "NOT EXISTS (SELECT 1 FROM credit_reversals w WHERE w.entry = e.id AND w.verdict = 'reversed')",
+       "NOT EXISTS (SELECT 1 FROM credit_reversals w WHERE w.entry = e.id AND w.verdict = 'reversed') AND "
+       "NOT EXISTS (SELECT 1 FROM interbank_settlements b WHERE b.entry = e.id)",
        {"entry", "key"}},
       // Ledger against records: each card's holds = what remains authorized; what the
       // cardholder owes = captures - refunds.
@@ -169,7 +170,8 @@ const std::vector<Rule>& acquirer_rules() {
        "NOT EXISTS (SELECT 1 FROM acq_captures c WHERE c.entry = e.id AND c.verdict = 'captured') AND "
        "NOT EXISTS (SELECT 1 FROM acq_refunds f WHERE f.entry = e.id AND f.verdict = 'credited') AND "
        "NOT EXISTS (SELECT 1 FROM acq_capture_reversals v WHERE v.entry = e.id AND v.verdict = 'reversed') AND "
-       "NOT EXISTS (SELECT 1 FROM acq_refund_reversals w WHERE w.entry = e.id AND w.verdict = 'reversed')",
+       "NOT EXISTS (SELECT 1 FROM acq_refund_reversals w WHERE w.entry = e.id AND w.verdict = 'reversed') AND "
+       "NOT EXISTS (SELECT 1 FROM acq_settlements z WHERE z.entry = e.id)",
        {"entry", "key"}},
       {"merchant-balance-matches-captures",
        "WITH owed AS ("
@@ -177,11 +179,32 @@ const std::vector<Rule>& acquirer_rules() {
        "    - (SELECT COALESCE(SUM(f.amount), 0) FROM acq_refunds f WHERE f.capture_id = c.capture_id"
        "       AND f.verdict = 'credited' AND NOT EXISTS (SELECT 1 FROM acq_refund_reversals w WHERE w.credit_id = f.credit_id AND w.verdict = 'reversed'))) AS owed "
        "  FROM acq_captures c WHERE c.verdict = 'captured' AND NOT EXISTS (SELECT 1 FROM acq_capture_reversals v WHERE v.capture_id = c.capture_id AND v.verdict = 'reversed') GROUP BY account) "
-       "SELECT a.id, COALESCE(o.owed, 0), "
+       "SELECT a.id, COALESCE(o.owed, 0) - COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n JOIN acq_settlements z "
+       "  ON z.settlement_id = n.settlement_id WHERE 'merchant:' || z.merchant_id || ':' || n.currency = a.id), 0) AS unsettled, "
        "  -(SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
        "FROM ledger_accounts a LEFT JOIN owed o ON o.account = a.id "
-       "WHERE a.id LIKE 'merchant:%' AND COALESCE(o.owed, 0) <> ledger",
+       "WHERE a.id LIKE 'merchant:%' AND unsettled <> ledger",
        {"account", "records", "ledger"}},
+      // Batch settlement (settlement.cpp): what was settled to merchants and cleared with each
+      // issuer is what the settled batches net to, and each batch nets to its items.
+      {"merchant-settled-matches-batches",
+       "SELECT a.id, COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n JOIN acq_settlements z "
+       "  ON z.settlement_id = n.settlement_id WHERE 'merchant-settled:' || z.merchant_id || ':' || n.currency = a.id), 0) AS rec, "
+       "  -(SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
+       "FROM ledger_accounts a WHERE a.id LIKE 'merchant-settled:%' AND rec <> ledger",
+       {"account", "records", "ledger"}},
+      {"clearing-matches-batches",
+       "SELECT a.id, COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n "
+       "  WHERE 'settlement:' || n.issuer_id || ':' || n.currency = a.id), 0) AS rec, "
+       "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
+       "FROM ledger_accounts a WHERE a.id LIKE 'settlement:%' AND rec <> ledger",
+       {"account", "records", "ledger"}},
+      {"batch-nets-its-items",
+       "SELECT n.settlement_id, n.issuer_id, n.currency, n.amount, COALESCE((SELECT SUM(CASE WHEN i.kind IN "
+       "  ('capture', 'credit-reversal') THEN i.amount ELSE -i.amount END) FROM acq_settlement_items i WHERE "
+       "  i.settlement_id = n.settlement_id AND i.issuer_id = n.issuer_id AND i.currency = n.currency), 0) AS items "
+       "FROM acq_settlement_nets n WHERE n.amount <> items",
+       {"settlement", "issuer", "currency", "net", "items"}},
   };
   return kRules;
 }
@@ -239,6 +262,24 @@ void check_pair(IssuerBank& issuer, AcquirerBank& acquirer, std::vector<Violatio
       out.push_back({pair, "interbank-mirror",
                      "currency " + std::to_string(c) + ": issuer owes " + std::to_string(payable) +
                          ", acquirer expects " + std::to_string(receivable)});
+  }
+  // Batch settlement: what the issuer paid the acquirer is what the acquirer received from it.
+  auto paid = by_currency(issuer.ledger(), "settlement:" + acquirer.id() + ":");
+  auto received = by_currency(acquirer.ledger(), "settlement:" + issuer.id() + ":");
+  if (!paid.ok() || !received.ok()) {
+    out.push_back({pair, "storage", !paid.ok() ? paid.error().message : received.error().message});
+    return;
+  }
+  std::set<std::int64_t> clearing;
+  for (const auto& [c, v] : *paid) clearing.insert(c);
+  for (const auto& [c, v] : *received) clearing.insert(c);
+  for (auto c : clearing) {
+    std::int64_t out_ = paid->count(c) != 0 ? -paid->at(c) : 0;
+    std::int64_t in_ = received->count(c) != 0 ? received->at(c) : 0;
+    if (out_ != in_)
+      out.push_back({pair, "clearing-mirror",
+                     "currency " + std::to_string(c) + ": issuer paid " + std::to_string(out_) +
+                         ", acquirer received " + std::to_string(in_)});
   }
   auto iss = captures_of(issuer.database(),
                          "SELECT capture_id, acquirer, currency, amount FROM captures WHERE verdict = 'captured'");

@@ -175,6 +175,7 @@ Result<std::unique_ptr<IssuerBank>> IssuerBank::open(const std::string& path, co
     OPENSET_TRY(store::Transaction t, owned->begin());
     OPENSET_CHECK(Ledger::create_schema(*owned));
     OPENSET_CHECK(owned->exec(kSchema));
+    OPENSET_CHECK(owned->exec(detail::kIssuerSettlementSchema));
     OPENSET_TRY(store::Statement s, owned->prepare("SELECT value FROM issuer_meta WHERE key = 'id'"));
     OPENSET_TRY(bool row, s.step());
     if (row && s.column_text(0) != profile.id)

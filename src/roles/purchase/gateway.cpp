@@ -165,6 +165,7 @@ Result<std::unique_ptr<Gateway>> Gateway::open(const std::string& db_path, Gatew
   OPENSET_CHECK(config.credentials.holder());
   OPENSET_TRY(store::Database db, store::Database::open(db_path, store::Database::Mode::kCreate));
   OPENSET_CHECK(db.exec(kSchema));
+  OPENSET_CHECK(create_batch_schema(db));
   return std::unique_ptr<Gateway>(new Gateway(std::move(db), std::move(config), env, acquirer));
 }
 
@@ -189,6 +190,7 @@ Answer Gateway::handle(ByteView der) {
       case asn1::Message::kCaptureReversalRequest: return on_cap_rev_or_cred(*w, der, Adjustment::kCapRev);
       case asn1::Message::kCreditRequest: return on_cap_rev_or_cred(*w, der, Adjustment::kCred);
       case asn1::Message::kCreditReversalRequest: return on_cap_rev_or_cred(*w, der, Adjustment::kCredRev);
+      case asn1::Message::kBatchAdministrationRequest: return on_batch_admin(*w, der);
       default:
         return refusal(ErrorCode::kMessageNotSupported,
                        fmt::format("the gateway does not take {}", message_type_name(idx)));
@@ -500,7 +502,13 @@ Result<Answer> Gateway::on_cap_req(const asn1::MessageWrapper& w, ByteView der) 
     const Money& want = it.cap_payload.cap_req_amt;
     std::string capture_id;
     // Each item on its own (§8.5): the token, the amount, duplicates, then the acquirer.
+    // SaleDetail.batchID: the merchant's batch (notes §8.5: closed batch => batchClosed).
+    const std::optional<std::int64_t> want_batch =
+        it.cap_payload.sale_detail ? it.cap_payload.sale_detail->batch_id : std::nullopt;
     auto check = [&]() -> Result<CapCode> {
+      OPENSET_TRY(int batch_no, batch_refusal(merchant_id, want_batch, want));
+      if (batch_no != 0)
+        return batch_no == 1 ? CapCode::kBatchUnknown : batch_no == 2 ? CapCode::kBatchClosed : CapCode::kUnspecifiedFailure;
       auto tok = asn1::decode<asn1::CapToken>(tokens[i]);
       if (!tok.ok()) return CapCode::kInvalidCapToken;
       if (tok->value.index() == 2) return CapCode::kCapTokenMissing;
@@ -563,6 +571,12 @@ Result<Answer> Gateway::on_cap_req(const asn1::MessageWrapper& w, ByteView der) 
     ri.auth_rrpid = it.auth_rrpid;
     ri.cap_res_payload.cap_code = code;
     ri.cap_res_payload.cap_amt = want;
+    if (code == CapCode::kSuccess) {
+      OPENSET_TRY(auto placed, batch_assign(merchant_id, want_batch, BatchItemKind::kCapture, it.trans_ids,
+                                            it.auth_rrpid, capture_id, want, rrpid, static_cast<std::int64_t>(i)));
+      ri.cap_res_payload.batch_id = placed.first;
+      ri.cap_res_payload.batch_sequence_num = placed.second;
+    }
     res.cap_res_item_seq.push_back(std::move(ri));
   }
 
@@ -925,6 +939,11 @@ Result<Answer> Gateway::on_cap_rev_or_cred(const asn1::MessageWrapper& w, ByteVi
     Money actual = it.cap_rev_or_cred_req_amt.value_or(it.cap_payload.cap_req_amt);
     std::string target, bank_id;
     auto check = [&]() -> Result<CapRevOrCredCode> {
+      // newBatchID: the merchant's batch for this item (closed batch => batchClosed).
+      OPENSET_TRY(int batch_no, batch_refusal(merchant_id, it.new_batch_id, actual));
+      if (batch_no != 0)
+        return batch_no == 1 ? CapRevOrCredCode::kBatchUnknown
+                             : batch_no == 2 ? CapRevOrCredCode::kBatchClosed : CapRevOrCredCode::kUnspecifiedFailure;
       // The token, when not null, must be one this gateway sealed for this authorization.
       auto tok = asn1::decode<asn1::CapToken>(tokens[i]);
       if (!tok.ok()) return CapRevOrCredCode::kInvalidCapToken;
@@ -1011,6 +1030,15 @@ Result<Answer> Gateway::on_cap_rev_or_cred(const asn1::MessageWrapper& w, ByteVi
     ri.cap_rev_or_cred_res_payload.cap_rev_or_cred_code = code;
     ri.cap_rev_or_cred_res_payload.cap_rev_or_cred_actual_amt =
         code == CapRevOrCredCode::kSuccess ? actual : Money{actual.currency, 0, actual.amt_exp10};
+    if (code == CapRevOrCredCode::kSuccess) {
+      const BatchItemKind bk = kind == Adjustment::kCapRev ? BatchItemKind::kCaptureReversal
+                               : kind == Adjustment::kCred ? BatchItemKind::kCredit
+                                                           : BatchItemKind::kCreditReversal;
+      OPENSET_TRY(auto placed, batch_assign(merchant_id, it.new_batch_id, bk, it.trans_ids, it.auth_rrpid, bank_id,
+                                            actual, rrpid, static_cast<std::int64_t>(i)));
+      ri.cap_rev_or_cred_res_payload.batch_id = placed.first;
+      ri.cap_rev_or_cred_res_payload.batch_sequence_num = placed.second;
+    }
     res.cap_rev_or_cred_res_item_seq.push_back(std::move(ri));
   }
 

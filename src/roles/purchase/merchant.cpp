@@ -170,6 +170,7 @@ Result<std::unique_ptr<Merchant>> Merchant::open(const std::string& db_path, Mer
   OPENSET_CHECK(config.credentials.holder());
   OPENSET_TRY(store::Database db, store::Database::open(db_path, store::Database::Mode::kCreate));
   OPENSET_CHECK(db.exec(kSchema));
+  OPENSET_CHECK(create_batch_schema(db));
   return std::unique_ptr<Merchant>(new Merchant(std::move(db), std::move(config), env, std::move(mid)));
 }
 
@@ -206,7 +207,8 @@ Answer Merchant::handle(ByteView der) {
     std::size_t idx = message_index(*w);
     if (idx == asn1::Message::kAuthorizationResponse || idx == asn1::Message::kCaptureResponse ||
         idx == asn1::Message::kAuthReversalResponse || idx == asn1::Message::kCaptureReversalResponse ||
-        idx == asn1::Message::kCreditResponse || idx == asn1::Message::kCreditReversalResponse)
+        idx == asn1::Message::kCreditResponse || idx == asn1::Message::kCreditReversalResponse ||
+        idx == asn1::Message::kBatchAdministrationResponse)
       reply_to = Peer::kGateway;
     if (idx == asn1::Message::kError) return on_error(*w, der);
     OPENSET_CHECK(check_header(env_, w->message_header, config_.freshness));
@@ -220,6 +222,7 @@ Answer Merchant::handle(ByteView der) {
       case asn1::Message::kCreditResponse: return on_cap_rev_or_cred_res(*w, der, "cred");
       case asn1::Message::kCreditReversalResponse: return on_cap_rev_or_cred_res(*w, der, "credrev");
       case asn1::Message::kInquiryRequest: return on_inq_req(*w, der);
+      case asn1::Message::kBatchAdministrationResponse: return on_batch_admin_res(*w, der);
       default:
         return refusal(ErrorCode::kMessageNotSupported,
                        fmt::format("the merchant does not take {}", message_type_name(idx)));
@@ -580,6 +583,7 @@ Result<Answer> Merchant::capture(const std::vector<CaptureItem>& items) {
       OPENSET_TRY(bool row, s.step());
       if (!row) return Error(Errc::kInvalidArgument, "no order " + it.order_id);
       OPENSET_CHECK(take(s, it.amount));
+      picks.back().item.batch_id = it.batch_id;
     }
   }
   if (picks.empty()) return Error(Errc::kInvalidArgument, "nothing to capture");
@@ -648,6 +652,9 @@ Result<Answer> Merchant::on_cap_res(const asn1::MessageWrapper& w, ByteView der)
                             ok ? "captured" : "authorized", static_cast<std::int64_t>(p.cap_code),
                             p.cap_amt.currency, p.cap_amt.amount, p.cap_amt.amt_exp10, env_.now(),
                             it.trans_ids.xid, it.auth_rrpid, *h.rrpid));
+    if (ok && p.batch_id)
+      OPENSET_CHECK(record_batch_item(BatchItemKind::kCapture, *p.batch_id, p.batch_sequence_num.value_or(0),
+                                      it.trans_ids.xid, p.cap_amt, *h.rrpid));
   }
   OPENSET_CHECK(sql::exec(db_,
                           "UPDATE merchant_captures SET cap_res = ?, state = 'answered', "
@@ -911,6 +918,13 @@ Result<Answer> Merchant::on_cap_rev_or_cred_res(const asn1::MessageWrapper& w, B
                           "state = 'answered', updated_at = ? WHERE rrpid = ?",
                           der, static_cast<std::int64_t>(p.cap_rev_or_cred_code),
                           p.cap_rev_or_cred_actual_amt.amount, env_.now(), *h.rrpid));
+  if (ok && p.batch_id)
+    OPENSET_CHECK(record_batch_item(kind == "caprev" ? BatchItemKind::kCaptureReversal
+                                    : kind == "cred" ? BatchItemKind::kCredit
+                                                     : BatchItemKind::kCreditReversal,
+                                    *p.batch_id, p.batch_sequence_num.value_or(0),
+                                    data_r->cap_rev_or_cred_res_item_seq[0].trans_ids.xid,
+                                    p.cap_rev_or_cred_actual_amt, *h.rrpid));
   if (ok && kind == "caprev") {
     // The capture is void: the order is authorized again (its CapToken still names the hold).
     OPENSET_CHECK(sql::exec(db_,

@@ -67,6 +67,12 @@ Result<Bytes> make_cap_req(const Env& env, const Credentials& merchant, std::str
     ci.auth_rrpid = it.auth_rrpid;
     ci.cap_payload.cap_date = env.date();
     ci.cap_payload.cap_req_amt = it.amount;
+    if (it.batch_id || it.batch_sequence_num) {
+      asn1::SaleDetail sd;
+      sd.batch_id = it.batch_id;
+      sd.batch_sequence_num = it.batch_sequence_num;
+      ci.cap_payload.sale_detail = std::move(sd);
+    }
     data.cap_item_seq.push_back(std::move(ci));
     tokens.add_raw(it.cap_token);
   }
@@ -139,6 +145,7 @@ Result<Bytes> make_cap_rev_or_cred_req(const Env& env, const Credentials& mercha
     ri.cap_payload.cap_req_amt = it.captured;
     ri.cap_rev_or_cred_req_date = env.date();
     ri.cap_rev_or_cred_req_amt = it.amount;
+    ri.new_batch_id = it.new_batch_id;
     data.cap_rev_or_cred_req_item_seq.push_back(std::move(ri));
     if (it.cap_token) {
       tokens.add_raw(*it.cap_token);
@@ -192,6 +199,20 @@ Result<Bytes> make_cap_rev_or_cred_req(const Env& env, const Credentials& mercha
     m.value.emplace<asn1::Message::kCreditReversalRequest>(std::move(r));
   }
   return wrap(make_header(env, std::nullopt, to_bytes(rrpid)), std::move(m));
+}
+
+Result<Bytes> make_batch_admin_req(const Env& env, const Credentials& merchant,
+                                   ByteView gateway_key_exchange_certificate,
+                                   const asn1::BatchAdminReqData& data) {
+  OPENSET_TRY(seal::Signer signer, merchant.signer(true, true));
+  OPENSET_TRY(seal::Recipient gateway, recipient_of(gateway_key_exchange_certificate, *merchant.suite));
+  OPENSET_TRY(asn1::EnvelopedData enc,
+              seal::Enc(signer, gateway,
+                        seal::EncTypes{content_type(CT::kBatchAdminReqData), content_type(CT::kBatchAdminReqTBE)},
+                        asn1::encode(data)));
+  asn1::Message m;
+  m.value.emplace<asn1::Message::kBatchAdministrationRequest>(std::move(enc));
+  return wrap(make_header(env, std::nullopt, data.batch_admin_rr_tags.rrpid), std::move(m));
 }
 
 }  // namespace openset::roles::purchase

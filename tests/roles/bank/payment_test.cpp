@@ -372,10 +372,15 @@ TEST_F(PaymentTest, SettlementReportForOneMerchantAndDay) {
 
   std::string csv = settlement_csv(r);
   EXPECT_EQ(csv,
-            "merchant_id,day,capture_id,authorization_id,reference,currency,amount,amount_minor,at\r\n"
-            "M1,2025-03-14," + r.lines[0].capture_id + "," + a1 + ",c1,USD,25.00,2500,2025-03-14T12:00:00Z\r\n"
-            "M1,2025-03-14," + r.lines[1].capture_id + "," + a1 + ",c2,USD,12.34,1234,2025-03-14T13:00:00Z\r\n"
-            "M1,2025-03-14,TOTAL,,,USD,37.34,3734,\r\n");
+            "merchant_id,day,type,batch,id,original_id,reference,currency,amount,amount_minor,at\r\n"
+            "M1,2025-03-14,capture,," + r.lines[0].capture_id + "," + a1 + ",c1,USD,25.00,2500,2025-03-14T12:00:00Z\r\n"
+            "M1,2025-03-14,capture,," + r.lines[1].capture_id + "," + a1 + ",c2,USD,12.34,1234,2025-03-14T13:00:00Z\r\n"
+            "M1,2025-03-14,CAPTURES,,,,,USD,37.34,3734,\r\n"
+            "M1,2025-03-14,CAPTURE-REVERSALS,,,,,USD,0.00,0,\r\n"
+            "M1,2025-03-14,CREDITS,,,,,USD,0.00,0,\r\n"
+            "M1,2025-03-14,CREDIT-REVERSALS,,,,,USD,0.00,0,\r\n"
+            "M1,2025-03-14,SETTLED,,,,,USD,0.00,0,\r\n"
+            "M1,2025-03-14,TOTAL,,,,,USD,37.34,3734,\r\n");
   auto j = nlohmann::json::parse(settlement_json(r));
   EXPECT_EQ(j["merchant_id"], "M1");
   EXPECT_EQ(j["day"], "2025-03-14");
@@ -389,7 +394,7 @@ TEST_F(PaymentTest, SettlementReportForOneMerchantAndDay) {
   EXPECT_EQ(j["totals"][0]["total_minor"], 3734);
   // CSV quoting of awkward text.
   auto r3 = acquirer_->settlement_report("M3", "2025-03-14").value();
-  r3.lines[0].reference = "a,\"b\"";
+  r3.items[0].reference = "a,\"b\"";
   EXPECT_NE(settlement_csv(r3).find(",\"a,\"\"b\"\"\",USD,"), std::string::npos);
 }
 

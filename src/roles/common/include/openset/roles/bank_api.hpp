@@ -206,6 +206,75 @@ struct ReversalResult {
   Money amount;  // what was reversed (the whole capture or credit)
 };
 
+// ---- batch settlement (BatchAdminReq close, notes §4.9) ------------------------------------
+
+// What a gateway batch holds: captures and credit reversals are debits to the cardholder (the
+// merchant is owed more), credits and capture reversals are credits to the cardholder (the
+// merchant is owed less). AmountType of TransactionDetail (set-1.asn1 lines 1775-1778).
+enum class BatchItemKind { kCapture, kCaptureReversal, kCredit, kCreditReversal };
+inline std::string_view batch_item_kind_name(BatchItemKind k) {
+  switch (k) {
+    case BatchItemKind::kCapture: return "capture";
+    case BatchItemKind::kCaptureReversal: return "capture-reversal";
+    case BatchItemKind::kCredit: return "credit";
+    case BatchItemKind::kCreditReversal: return "credit-reversal";
+  }
+  return "?";
+}
+// +1 when the item adds to what the merchant is owed, -1 when it takes from it.
+inline int batch_item_sign(BatchItemKind k) {
+  return k == BatchItemKind::kCapture || k == BatchItemKind::kCreditReversal ? 1 : -1;
+}
+
+struct BatchItem {
+  BatchItemKind kind = BatchItemKind::kCapture;
+  std::string bank_id;   // capture_id, reversal_id or credit_id as the bank answered it
+  std::string xref;      // the SET transaction: hex XID (what the merchant reconciles on)
+  Money amount;          // positive; the sign follows from `kind`
+  std::int64_t sequence = 0;  // batchSequenceNum
+  bool operator==(const BatchItem&) const = default;
+};
+
+struct BatchSettlementRequest {
+  std::string reference;    // idempotency key (gateway: "batch:" + its id + ":" + BatchID)
+  std::string merchant_id;
+  std::string batch_id;     // the gateway's BatchID (text)
+  std::vector<BatchItem> items;
+  std::int64_t at = 0;
+};
+
+enum class BatchSettlementVerdict {
+  kSettled,
+  kUnknownMerchant,   // no such merchant at the acquirer
+  kUnknownItem,       // an item the acquirer has no (accepted) record of
+  kForeignItem,       // an item of another merchant
+  kAmountMismatch,    // an item whose amount or currency is not the acquirer's
+  kAlreadySettled,    // an item settled before in another batch
+  kConflict,          // reference reused with other content
+};
+inline std::string_view batch_settlement_verdict_name(BatchSettlementVerdict v) {
+  switch (v) {
+    case BatchSettlementVerdict::kSettled: return "settled";
+    case BatchSettlementVerdict::kUnknownMerchant: return "unknown-merchant";
+    case BatchSettlementVerdict::kUnknownItem: return "unknown-item";
+    case BatchSettlementVerdict::kForeignItem: return "foreign-item";
+    case BatchSettlementVerdict::kAmountMismatch: return "amount-mismatch";
+    case BatchSettlementVerdict::kAlreadySettled: return "already-settled";
+    case BatchSettlementVerdict::kConflict: return "conflict";
+  }
+  return "?";
+}
+
+struct BatchSettlementResult {
+  BatchSettlementVerdict verdict = BatchSettlementVerdict::kUnknownItem;
+  std::string settlement_id;
+  // Net credited to the merchant per currency (ISO 4217 numeric -> minor units; negative: the
+  // merchant is debited).
+  std::map<std::int64_t, std::int64_t> net;
+  std::string item;       // the offending item's bank_id when refused
+  std::int64_t at = 0;    // when it was settled (the deposit date)
+};
+
 // One line of a merchant's daily settlement report.
 struct SettlementLine {
   std::string capture_id;
@@ -223,6 +292,28 @@ struct SettlementReport {
   // Totals per currency (ISO 4217 numeric -> minor units). When the day holds more than one
   // currency, `currency` and `total` are 0 and only these totals are meaningful.
   std::map<std::int64_t, std::int64_t> totals;
+
+  // Every movement of the day (issue 5 item 9): captures, capture reversals, credits and credit
+  // reversals, in time order, each with the batch it was settled in (empty: not yet settled).
+  struct Item {
+    BatchItemKind kind = BatchItemKind::kCapture;
+    std::string id;           // capture_id, reversal_id or credit_id
+    std::string original_id;  // the authorization (capture), capture (credit, capture reversal),
+                              // or credit (credit reversal) it acts on
+    std::string reference;    // the gateway's reference (hex XID first)
+    std::string batch;        // settlement batch (gateway BatchID); empty while unsettled
+    Money amount;             // positive; batch_item_sign(kind) gives the direction
+    std::int64_t at = 0;
+  };
+  std::vector<Item> items;
+  // Per currency: gross captures, capture reversals, credits, credit reversals (all positive),
+  // net = captures - capture reversals - credits + credit reversals, and what of it is settled.
+  struct Summary {
+    std::int64_t captures = 0, capture_reversals = 0, credits = 0, credit_reversals = 0;
+    std::int64_t net = 0, settled = 0;
+    std::int64_t count = 0;
+  };
+  std::map<std::int64_t, Summary> summary;
 };
 
 // ---- the interfaces ----------------------------------------------------------------------
@@ -267,6 +358,13 @@ class Acquirer {
                                                 std::int64_t at) = 0;
   virtual Result<SettlementReport> settlement_report(std::string_view merchant_id,
                                                      std::string_view day) = 0;
+  // Settles a closed gateway batch (BatchAdminReq close, notes §4.9): each issuer clears the
+  // batch's net with the acquirer and the merchant's account is credited with the net.
+  // Idempotent on reference; nothing moves when any item is refused.
+  virtual Result<BatchSettlementResult> settle_batch(const BatchSettlementRequest& req) = 0;
+  // The items the acquirer settled in the merchant's batch (empty: none or unknown).
+  virtual Result<std::vector<BatchItem>> settled_items(std::string_view merchant_id,
+                                                       std::string_view batch_id) = 0;
 };
 
 }  // namespace openset::roles

@@ -6,6 +6,13 @@
 // Chart of accounts (per currency, minor units, + debit / - credit):
 //   merchant:<id>:<cur>       liability  owed to the merchant (captures - refunds)
 //   due-from:<issuer>:<cur>   asset      interbank: owed by the issuer for captured sales
+// Batch settlement (settle_batch, src/roles/bank/settlement.cpp; docs/purchase.md "Batches"):
+//   merchant:<id>:<cur> is what is owed to the merchant and not yet settled;
+//   merchant-settled:<id>:<cur> liability  settled: credited to the merchant's deposit account
+//   settlement:<issuer>:<cur> asset      interbank clearing: what the issuer paid in settlement
+// Settling a batch whose net is N_i with issuer i (sum N) posts, per currency, one entry:
+//   settlement:<i> +N_i, due-from:<i> -N_i (each issuer), merchant:<id> +N, merchant-settled:<id> -N;
+// the issuer posts due-to:<acq> +N_i, settlement:<acq> -N_i (IssuerBank::settle).
 #pragma once
 
 #include <cstdint>
@@ -79,6 +86,8 @@ class AcquirerBank final : public roles::Acquirer {
   Result<AuthorizationDecision> authorize(const AuthorizationRequest& req) override;
   Result<CaptureResult> capture(const CaptureRequest& req) override;
   Result<SettlementReport> settlement_report(std::string_view merchant_id, std::string_view day) override;
+  Result<BatchSettlementResult> settle_batch(const BatchSettlementRequest& req) override;
+  Result<std::vector<BatchItem>> settled_items(std::string_view merchant_id, std::string_view batch_id) override;
 
   // ---- reversals and refunds, relayed to the issuer that authorized (roles::Acquirer) ----
   Result<ReleaseResult> release(std::string_view reference, std::string_view authorization_id,
@@ -96,6 +105,8 @@ class AcquirerBank final : public roles::Acquirer {
   // ---- inspection ----
   // What the acquirer owes the merchant in `currency` (captures - refunds), minor units.
   Result<std::int64_t> merchant_balance(std::string_view merchant_id, std::int64_t currency);
+  // What the acquirer settled to the merchant's account in `currency` (merchant-settled), minor units.
+  Result<std::int64_t> merchant_settled(std::string_view merchant_id, std::int64_t currency);
   store::Database& database() { return *db_; }
   Ledger& ledger() { return ledger_; }
 
@@ -117,6 +128,7 @@ class AcquirerBank final : public roles::Acquirer {
   Result<std::string> fingerprint(const std::vector<std::string>& parts) const;
   Result<ReversalResult> reverse(std::string_view kind, std::string_view reference,
                                  std::string_view original_id, std::int64_t at);
+  Status fill_report_items(SettlementReport& rep, std::int64_t start);
 
   std::unique_ptr<store::Database> db_;
   Ledger ledger_;
@@ -124,8 +136,11 @@ class AcquirerBank final : public roles::Acquirer {
   std::map<std::string, Route, std::less<>> routes_;  // BIN prefix -> issuer
 };
 
-// The report as CSV (RFC 4180; header line, one line per capture, one TOTAL line per currency)
-// and as JSON (amounts both in minor units and as decimal strings).
+// The report as CSV (RFC 4180; header line, one line per movement of the day - capture,
+// capture-reversal, credit, credit-reversal, with its batch - then per currency the CAPTURES,
+// CAPTURE-REVERSALS, CREDITS, CREDIT-REVERSALS, SETTLED and net TOTAL lines) and as JSON (the
+// captures as `lines`/`totals`, the movements as `items`/`summary`; amounts both in minor units
+// and as decimal strings).
 std::string settlement_csv(const SettlementReport& r);
 std::string settlement_json(const SettlementReport& r);
 

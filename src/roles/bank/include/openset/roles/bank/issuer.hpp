@@ -7,6 +7,7 @@
 //   hold:<n>              memo   open authorization holds on the card
 //   holds-control:<cur>   memo   the other side of every hold
 //   due-to:<acq>:<cur>    liab.  interbank: owed to acquirer <acq> for its captures
+//   settlement:<acq>:<cur> asset interbank clearing: what was paid to <acq> in batch settlement
 // available credit = limit - balance(card:<n>) - balance(hold:<n>).
 #pragma once
 
@@ -107,6 +108,13 @@ class IssuerBank final : public roles::Issuer {
   // Reverses a whole refund (CredRevReq): the inverse of the credit's postings.
   Result<ReversalResult> reverse_credit(std::string_view reference, std::string_view credit_id,
                                         std::int64_t at = 0);
+
+  // ---- batch settlement (relayed by the acquirer when a gateway batch closes) ----
+  // Clears `net` (signed minor units of `currency`; negative: the acquirer pays back) of what
+  // is due to `acquirer_id`: due-to:<acq> debited, settlement:<acq> credited. Idempotent on
+  // (acquirer, reference); the same reference with another amount is refused (kConstraint).
+  Result<std::string> settle(std::string_view acquirer_id, std::string_view reference, std::int64_t currency,
+                             std::int64_t net, std::int64_t at = 0);
 
   // ---- inspection (tests, invariants, reports) ----
   store::Database& database() { return *db_; }

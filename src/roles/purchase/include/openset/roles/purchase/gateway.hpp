@@ -13,9 +13,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
+#include "openset/asn1/set_paymsgs.hpp"
 #include "openset/roles/bank_api.hpp"
 #include "openset/roles/purchase/common.hpp"
 #include "openset/store/database.hpp"
@@ -55,7 +57,34 @@ class Gateway {
 
   store::Database& database() { return db_; }
 
+  // ---- batches (BatchAdminReq, notes §4.9; gateway_batch.cpp) ----
+  struct BatchView {
+    std::int64_t batch_id = 0;
+    std::string merchant_id;
+    std::string state;  // open, closed, purged
+    std::int64_t opened_at = 0;
+    std::optional<std::int64_t> closed_at;
+    std::string settlement_id;  // the acquirer's, once closed
+    std::vector<BatchItem> items;
+  };
+  // nullopt: no such batch.
+  Result<std::optional<BatchView>> batch(std::int64_t batch_id);
+
  private:
+  // BatchAdminReq -> BatchAdminRes (gateway_batch.cpp).
+  Result<Answer> on_batch_admin(const asn1::MessageWrapper& w, ByteView der);
+  static Status create_batch_schema(store::Database& db);
+  // Whether an item of `merchant_id` in `amount`'s currency may go to batch `requested` (the
+  // merchant's open batch when nullopt): 0 yes, 1 unknown or another merchant's batch, 2 closed,
+  // 3 the batch holds another currency.
+  Result<int> batch_refusal(std::string_view merchant_id, std::optional<std::int64_t> requested, const Money& amount);
+  // Puts a done item into batch `requested` (else the merchant's open batch, opened when none is):
+  // its BatchID and batchSequenceNum.
+  Result<std::pair<std::int64_t, std::int64_t>> batch_assign(std::string_view merchant_id,
+                                                             std::optional<std::int64_t> requested, BatchItemKind kind,
+                                                             const asn1::TransIDs& trans_ids, ByteView auth_rrpid,
+                                                             std::string_view bank_id, const Money& amount,
+                                                             ByteView rrpid, std::int64_t item);
   Gateway(store::Database db, GatewayConfig config, Env env, Acquirer& acquirer);
   Result<Answer> on_auth_req(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_cap_req(const asn1::MessageWrapper& w, ByteView der);

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "openset/roles/purchase/batch.hpp"
 #include "openset/roles/purchase/common.hpp"
 #include "openset/store/database.hpp"
 
@@ -73,6 +74,7 @@ struct OrderView {
 struct CaptureItem {
   std::string order_id;
   std::optional<Money> amount;  // default: what was authorized
+  std::optional<std::int64_t> batch_id = std::nullopt;  // SaleDetail.batchID (default: the gateway's open batch)
 };
 
 class Merchant {
@@ -110,7 +112,22 @@ class Merchant {
   const std::string& merchant_id() const { return merchant_id_; }
   store::Database& database() { return db_; }
 
+  // ---- batches (BatchAdminReq / BatchAdminRes, notes §4.9; merchant_batch.cpp) ----
+  // Builds and records a BatchAdminReq to the brand's gateway; its BatchAdminRes is recorded by
+  // handle() (batch() shows it).
+  Result<Answer> batch_admin(const BatchAdminRequest& req);
+  // What the last BatchAdminRes about the batch said (nullopt: none yet).
+  Result<std::optional<MerchantBatchView>> batch(std::int64_t batch_id);
+  // The merchant's own record of the batch: every capture, capture reversal, credit and credit
+  // reversal the gateway confirmed in it (CapRes / CapRevRes / CredRes / CredRevRes).
+  Result<std::vector<BatchItem>> batch_items(std::int64_t batch_id);
+  Result<BatchTotalsView> batch_totals(std::int64_t batch_id);
+
  private:
+  Result<Answer> on_batch_admin_res(const asn1::MessageWrapper& w, ByteView der);
+  static Status create_batch_schema(store::Database& db);
+  Status record_batch_item(BatchItemKind kind, std::int64_t batch_id, std::int64_t sequence, ByteView xid,
+                           const Money& amount, ByteView rrpid);
   Merchant(store::Database db, MerchantConfig config, Env env, std::string merchant_id);
   Result<Answer> on_pinit_req(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_preq(const asn1::MessageWrapper& w, ByteView der);

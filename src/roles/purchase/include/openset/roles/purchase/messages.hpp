@@ -31,6 +31,9 @@ struct CapRequestItem {
   Bytes auth_rrpid;
   Money amount;     // CapReqAmt
   Bytes cap_token;  // DER of the CapToken from the AuthRes
+  // SaleDetail.batchID / batchSequenceNum (set-1.asn1 line 1933): the merchant's batch.
+  std::optional<std::int64_t> batch_id = std::nullopt;
+  std::optional<std::int64_t> batch_sequence_num = std::nullopt;
 };
 // CapReq ::= EncB{M, P, CapReqData, CapTokenSeq} in a MessageWrapper (header RRPID =
 // CapRRTags.rrpid), one CapItem and one CapToken per item, in order.
@@ -64,9 +67,15 @@ struct CapRevOrCredItem {
   Money captured;                // CapPayload.capReqAmt (as captured)
   std::optional<Money> amount;   // capRevOrCredReqAmt (credit / credit reversed)
   std::optional<Bytes> cap_token;  // DER of the CapToken; none: null
+  std::optional<std::int64_t> new_batch_id = std::nullopt;  // newBatchID [0] (set-1.asn1 line 1438)
 };
 Result<Bytes> make_cap_rev_or_cred_req(const Env& env, const Credentials& merchant, std::string_view merchant_id,
                                        ByteView gateway_key_exchange_certificate, ByteView rrpid,
                                        CapRevOrCred kind, const std::vector<CapRevOrCredItem>& items);
 
+// BatchAdminReq ::= Enc{M, P, BatchAdminReqData} (notes §4.9) in a MessageWrapper (header RRPID =
+// batchAdminRRTags.rrpid, which the caller fills with MerchantID and date).
+Result<Bytes> make_batch_admin_req(const Env& env, const Credentials& merchant,
+                                   ByteView gateway_key_exchange_certificate,
+                                   const asn1::BatchAdminReqData& data);
 }  // namespace openset::roles::purchase
