@@ -239,8 +239,7 @@ Result<Answer> Gateway::on_batch_admin(const asn1::MessageWrapper& w, ByteView d
   OPENSET_TRY(store::Transaction tx, db_.begin());
 
   asn1::BatchAdminResData res;
-  res.batch_admin_tags = tags;
-  res.batch_admin_tags.current_date = env_.date();
+  res.batch_admin_tags = tags;  // echoed, as the other responses echo their RRTags
   std::string what;
   // A batch of this merchant (purged ones and other merchants' are unknown): its row.
   struct Row {

@@ -23,7 +23,12 @@ struct Violation {
 // authorization never above it; refunds never above their capture; a refused request left no
 // posting and every posting belongs to an accepted request. Across every issuer/acquirer pair:
 // the issuer's due-to:<acquirer> mirrors the acquirer's due-from:<issuer> in every currency, and
-// each capture is known on both sides with the same amount. Empty result: all hold. Rules across
+// each capture is known on both sides with the same amount. Batch settlement (settlement.cpp):
+// the merchant's unsettled account is what is owed minus what settled batches netted, its
+// merchant-settled account and the acquirer's settlement:<issuer> clearing accounts are what the
+// settled batches netted, each batch's net is the sum of its items, and the issuer's
+// settlement:<acquirer> mirrors the acquirer's settlement:<issuer> (clearing-mirror); every
+// settlement posting belongs to a recorded settlement. Empty result: all hold. Rules across
 // banks only look at the pairs given, so pass every bank of the network.
 std::vector<Violation> check_invariants(const std::vector<IssuerBank*>& issuers,
                                         const std::vector<AcquirerBank*>& acquirers);
