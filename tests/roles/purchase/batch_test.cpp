@@ -355,6 +355,48 @@ TEST_P(BatchTest, OpenListAndPurge) {
   EXPECT_EQ(books(), (Books{0, 7500, 0, 7500, 0, -7500, 7500}));
 }
 
+TEST_P(BatchTest, ABatchTheAcquirerRejectsStaysOpenAndMovesNothing) {
+  w->start();
+  World::Run a = bought(5000);
+  capture(a.order_id);
+  const Books before = books();
+  const std::int64_t n = entries();
+  // The gateway's record of the item no longer matches the acquirer's (a corrupted batch).
+  ASSERT_TRUE(w->gateway_engine->database().exec("UPDATE gateway_batch_items SET amount = 4999").ok());
+  admin(BatchOperation::kClose, 1);
+  EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kUnspecifiedFailure));
+  auto view = must(w->merchant_engine->batch(1));
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->transmission_status, TransmissionStatus::kBatchRejectedByAcquirer);
+  EXPECT_FALSE(view->closed);
+  EXPECT_EQ(must(w->gateway_engine->batch(1))->state, "open");
+  EXPECT_EQ(books(), before);
+  EXPECT_EQ(entries(), n);
+  // Repaired, the batch closes and settles once.
+  ASSERT_TRUE(w->gateway_engine->database().exec("UPDATE gateway_batch_items SET amount = 5000").ok());
+  admin(BatchOperation::kClose, 1);
+  EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
+  EXPECT_EQ(books(), (Books{0, 5000, 0, 5000, 0, -5000, 5000}));
+}
+
+TEST_P(BatchTest, AnEmptyBatchClosesWithoutMovingMoney) {
+  w->start();
+  const Books before = books();
+  const std::int64_t n = entries();
+  admin(BatchOperation::kOpen);
+  ASSERT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
+  admin(BatchOperation::kClose, std::nullopt, true);  // the open batch
+  EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
+  auto view = must(w->merchant_engine->batch(1));
+  ASSERT_TRUE(view.has_value());
+  EXPECT_TRUE(view->closed);
+  EXPECT_FALSE(view->settled_net.has_value());  // no SettlementInfo for an empty batch
+  ASSERT_TRUE(view->gateway_totals.has_value());
+  EXPECT_EQ(view->gateway_totals->count_debit + view->gateway_totals->count_credit, 0);
+  EXPECT_EQ(books(), before);
+  EXPECT_EQ(entries(), n);
+}
+
 // ---- reconciliation -----------------------------------------------------------------------------
 
 TEST_P(BatchTest, ReconciliationFindsAnInjectedDifference) {
