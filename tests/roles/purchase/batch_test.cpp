@@ -379,6 +379,29 @@ TEST_P(BatchTest, ABatchTheAcquirerRejectsStaysOpenAndMovesNothing) {
   EXPECT_EQ(books(), (Books{0, 5000, 0, 5000, 0, -5000, 5000}));
 }
 
+TEST_P(BatchTest, VoidingASettledCaptureDebitsTheMerchantInTheNextBatch) {
+  w->start();
+  World::Run a = bought(5000);
+  capture(a.order_id);
+  admin(BatchOperation::kClose, 1);
+  ASSERT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
+  EXPECT_EQ(books(), (Books{0, 5000, 0, 5000, 0, -5000, 5000}));
+  // The capture is voided after settlement: the reversal goes into the merchant's next batch.
+  round(w->merchant_engine->reverse_capture(a.order_id));
+  EXPECT_EQ(last_adjustment_code(), static_cast<std::int64_t>(CapRevOrCredCode::kSuccess));
+  auto items = must(w->merchant_engine->batch_items(2));
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].kind, BatchItemKind::kCaptureReversal);
+  EXPECT_EQ(books(), (Books{-5000, 5000, -5000, 5000, -5000, -5000, 0}));
+  admin(BatchOperation::kClose, 2);
+  EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
+  auto view = must(w->merchant_engine->batch(2));
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->settled_net, -5000);  // SettlementInfo: debit
+  EXPECT_EQ(books(), (Books{0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_TRUE(reconcile(items, must(w->acquirer->settled_items("MER-0001", "2"))).empty());
+}
+
 TEST_P(BatchTest, AnEmptyBatchClosesWithoutMovingMoney) {
   w->start();
   const Books before = books();
