@@ -729,8 +729,9 @@ Result<Answer> Merchant::reverse_authorization(std::string_view order_id, const 
 Result<Answer> Merchant::reverse_capture(std::string_view order_id) {
   return send_adjustment(order_id, "caprev", std::nullopt);
 }
-Result<Answer> Merchant::credit(std::string_view order_id, const Money& amount) {
-  return send_adjustment(order_id, "cred", amount);
+Result<Answer> Merchant::credit(std::string_view order_id, const Money& amount,
+                                std::optional<std::int64_t> batch_id) {
+  return send_adjustment(order_id, "cred", amount, batch_id);
 }
 Result<Answer> Merchant::reverse_credit(std::string_view order_id, const Money& amount) {
   return send_adjustment(order_id, "credrev", amount);
@@ -740,7 +741,7 @@ Result<Answer> Merchant::reverse_credit(std::string_view order_id, const Money& 
 // authorized. The amounts and the order's state are the gateway's to judge (it answers with an
 // AuthRevCode / CapRevOrCredCode); the merchant only needs the authorization's identifiers.
 Result<Answer> Merchant::send_adjustment(std::string_view order_id, std::string_view kind,
-                                         std::optional<Money> amount) {
+                                         std::optional<Money> amount, std::optional<std::int64_t> batch_id) {
   OPENSET_TRY(store::Statement q,
               sql::prepare(db_,
                            "SELECT brand, trans_ids, auth_rrpid, auth_code, currency, amount, amt_exp10, "
@@ -781,6 +782,7 @@ Result<Answer> Merchant::send_adjustment(std::string_view order_id, std::string_
                                       : CapRevOrCred::kCredRev;
     CapRevOrCredItem item{tids, auth_rrpid, captured, kind == "caprev" ? std::optional<Money>(captured) : amount,
                           cap_token};
+    item.new_batch_id = batch_id;  // newBatchID (set-1.asn1 line 1438)
     OPENSET_TRY(wire, make_cap_rev_or_cred_req(env_, config_.credentials, merchant_id_,
                                                gw->key_exchange_certificate, rrpid, k, {item}));
     type = kind == "caprev" ? "CapRevReq" : kind == "cred" ? "CredReq" : "CredRevReq";

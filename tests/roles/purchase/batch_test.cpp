@@ -253,11 +253,26 @@ TEST_P(BatchTest, NothingIsAddedToAClosedOrUnknownBatch) {
   ASSERT_TRUE(must(codes.step()));
   EXPECT_EQ(codes.column_int64(0), static_cast<std::int64_t>(CapRevOrCredCode::kBatchClosed));
   EXPECT_EQ(books(), closed);
+  // The same through the merchant's API: CredRes batchClosed, nothing refunded.
+  round(w->merchant_engine->credit(a.order_id, usd(1000), 1));
+  EXPECT_EQ(last_adjustment_code(), static_cast<std::int64_t>(CapRevOrCredCode::kBatchClosed));
+  EXPECT_FALSE(must(w->merchant_engine->order(a.order_id)).refunded.has_value());
+  EXPECT_EQ(books(), closed);
+  // Into the merchant's open batch by name: done, in that batch.
+  admin(BatchOperation::kOpen, 5);
+  ASSERT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
+  round(w->merchant_engine->credit(a.order_id, usd(1000), 5));
+  EXPECT_EQ(last_adjustment_code(), static_cast<std::int64_t>(CapRevOrCredCode::kSuccess));
+  ASSERT_EQ(must(w->merchant_engine->batch_items(5)).size(), 1u);
+  EXPECT_EQ(must(w->merchant_engine->batch_items(5))[0].kind, BatchItemKind::kCredit);
+  admin(BatchOperation::kClose, 5);
+  ASSERT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
   // Without a batch, the capture opens the merchant's next batch.
   capture(b.order_id);
   EXPECT_EQ(cap_code(b.order_id), 0);
-  EXPECT_EQ(must(w->merchant_engine->batch_items(2)).size(), 1u);
-  EXPECT_EQ(must(w->gateway_engine->batch(2))->state, "open");
+  EXPECT_EQ(must(w->merchant_engine->batch_items(6)).size(), 1u);
+  EXPECT_EQ(must(w->gateway_engine->batch(6))->state, "open");
+  EXPECT_EQ(books(), (Books{3000, 4000, 3000, 4000, 3000, -4000, 7000}));
 }
 
 TEST_P(BatchTest, UnknownAndForeignBatchesAreUnknown) {

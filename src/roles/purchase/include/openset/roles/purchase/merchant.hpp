@@ -101,8 +101,10 @@ class Merchant {
   // CapRevReq (notes §4.7): voids the order's capture (before settlement); the order is
   // authorized again.
   Result<Answer> reverse_capture(std::string_view order_id);
-  // CredReq: refunds `amount` of the order's capture (several refunds never above it).
-  Result<Answer> credit(std::string_view order_id, const Money& amount);
+  // CredReq: refunds `amount` of the order's capture (several refunds never above it), in the
+  // merchant's batch `batch_id` (newBatchID; default: the gateway's open batch).
+  Result<Answer> credit(std::string_view order_id, const Money& amount,
+                        std::optional<std::int64_t> batch_id = std::nullopt);
   // CredRevReq: reverses an earlier refund of `amount` of the order.
   Result<Answer> reverse_credit(std::string_view order_id, const Money& amount);
 
@@ -137,7 +139,8 @@ class Merchant {
   Result<Answer> on_auth_rev_res(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_cap_rev_or_cred_res(const asn1::MessageWrapper& w, ByteView der, std::string_view kind);
   Result<Answer> on_inq_req(const asn1::MessageWrapper& w, ByteView der);
-  Result<Answer> send_adjustment(std::string_view order_id, std::string_view kind, std::optional<Money> amount);
+  Result<Answer> send_adjustment(std::string_view order_id, std::string_view kind, std::optional<Money> amount,
+                                 std::optional<std::int64_t> batch_id = std::nullopt);
   Result<Bytes> make_pres(const asn1::TransIDs& tids, const Bytes& oi_rrpid, const Bytes& oi_chall_c,
                           asn1::PResPayload payload, bool inquiry = false);
   const GatewayRoute* route(std::string_view brand) const;
