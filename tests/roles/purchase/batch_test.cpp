@@ -293,6 +293,9 @@ TEST_P(BatchTest, UnknownAndForeignBatchesAreUnknown) {
   EXPECT_EQ(last_status(other.get()), static_cast<std::int64_t>(BAStatus::kUnknownBatchID));
   EXPECT_EQ(must(w->gateway_engine->batch(1))->state, "open");
   EXPECT_EQ(books(), before);
+  // A BatchAdminRes meant for MER-0001 is refused by the other merchant (unknown RRPID).
+  admin(std::nullopt, 1, true);
+  EXPECT_FALSE(other->handle(last_answer).ok());
   // Closing with no open batch (the other merchant has none): unknownBatchID.
   admin(BatchOperation::kClose, std::nullopt, false, std::nullopt, other.get());
   EXPECT_EQ(last_status(other.get()), static_cast<std::int64_t>(BAStatus::kUnknownBatchID));
