@@ -199,6 +199,24 @@ const std::vector<Rule>& acquirer_rules() {
        "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
        "FROM ledger_accounts a WHERE a.id LIKE 'settlement:%' AND rec <> ledger",
        {"account", "records", "ledger"}},
+      // What each issuer owes the acquirer is every movement with it not yet settled:
+      // captures - capture reversals - refunds + refund reversals - settled nets.
+      {"due-from-matches-unsettled",
+       "SELECT a.id, "
+       "  COALESCE((SELECT SUM(c.amount) FROM acq_captures c WHERE c.verdict = 'captured' "
+       "    AND 'due-from:' || c.issuer_id || ':' || c.currency = a.id), 0) "
+       "  - COALESCE((SELECT SUM(v.amount) FROM acq_capture_reversals v JOIN acq_captures c ON c.capture_id = v.capture_id "
+       "    WHERE v.verdict = 'reversed' AND 'due-from:' || c.issuer_id || ':' || c.currency = a.id), 0) "
+       "  - COALESCE((SELECT SUM(f.amount) FROM acq_refunds f JOIN acq_captures c ON c.capture_id = f.capture_id "
+       "    WHERE f.verdict = 'credited' AND 'due-from:' || c.issuer_id || ':' || c.currency = a.id), 0) "
+       "  + COALESCE((SELECT SUM(w.amount) FROM acq_refund_reversals w JOIN acq_refunds f ON f.credit_id = w.credit_id "
+       "    JOIN acq_captures c ON c.capture_id = f.capture_id "
+       "    WHERE w.verdict = 'reversed' AND 'due-from:' || c.issuer_id || ':' || c.currency = a.id), 0) "
+       "  - COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n "
+       "    WHERE 'due-from:' || n.issuer_id || ':' || n.currency = a.id), 0) AS rec, "
+       "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
+       "FROM ledger_accounts a WHERE a.id LIKE 'due-from:%' AND rec <> ledger",
+       {"account", "records", "ledger"}},
       {"batch-nets-its-items",
        "SELECT n.settlement_id, n.issuer_id, n.currency, n.amount, COALESCE((SELECT SUM(CASE WHEN i.kind IN "
        "  ('capture', 'credit-reversal') THEN i.amount ELSE -i.amount END) FROM acq_settlement_items i WHERE "

@@ -3,6 +3,8 @@
 // the refusals that move nothing. The invariants run after every test (BankTest::TearDown).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "bank_fixture.hpp"
 
 namespace openset::roles::bank::testing {
@@ -128,6 +130,29 @@ TEST_F(SettlementTest, InvariantsSeeAOneSidedInterbankSettlement) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->verdict, BatchSettlementVerdict::kSettled);
   EXPECT_TRUE(check_invariants(*issuer_, *acquirer_).empty()) << to_string(check_invariants(*issuer_, *acquirer_));
+}
+
+TEST_F(SettlementTest, InvariantsSeeClearingWithoutABatch) {
+  captured("c1", kPanUsd, usd(4000));
+  // A balanced entry that clears with the issuer and pays the merchant without any batch.
+  const std::string iss = issuer_->id();
+  ASSERT_TRUE(acquirer_->ledger().open_account({"settlement:" + iss + ":840", "issuer", AccountKind::kAsset, 840}).ok());
+  ASSERT_TRUE(acquirer_->ledger()
+                  .open_account({"merchant-settled:M1:840", "merchant M1", AccountKind::kLiability, 840})
+                  .ok());
+  JournalEntry e{"bogus", "settlement", "no batch", kT0, {{"settlement:" + iss + ":840", 4000},
+                                                          {"due-from:" + iss + ":840", -4000},
+                                                          {"merchant:M1:840", 4000},
+                                                          {"merchant-settled:M1:840", -4000}}};
+  ASSERT_TRUE(acquirer_->ledger().post(e).ok());
+  auto v = check_invariants(*issuer_, *acquirer_);
+  std::set<std::string> rules;
+  for (const auto& x : v) rules.insert(x.rule);
+  for (const char* r : {"due-from-matches-unsettled", "clearing-matches-batches", "merchant-settled-matches-batches",
+                        "merchant-balance-matches-captures", "posting-without-operation", "interbank-mirror",
+                        "clearing-mirror"})
+    EXPECT_TRUE(rules.count(r)) << r << "\n" << to_string(v);
+  check_invariants_at_end_ = false;
 }
 
 }  // namespace

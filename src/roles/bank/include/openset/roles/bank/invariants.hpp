@@ -27,7 +27,8 @@ struct Violation {
 // the merchant's unsettled account is what is owed minus what settled batches netted, its
 // merchant-settled account and the acquirer's settlement:<issuer> clearing accounts are what the
 // settled batches netted, each batch's net is the sum of its items, and the issuer's
-// settlement:<acquirer> mirrors the acquirer's settlement:<issuer> (clearing-mirror); every
+// settlement:<acquirer> mirrors the acquirer's settlement:<issuer> (clearing-mirror), each
+// due-from:<issuer> is the movements with that issuer not yet settled; every
 // settlement posting belongs to a recorded settlement. Empty result: all hold. Rules across
 // banks only look at the pairs given, so pass every bank of the network.
 std::vector<Violation> check_invariants(const std::vector<IssuerBank*>& issuers,
