@@ -28,7 +28,7 @@ constexpr const char* kBatchSchema = R"sql(
 CREATE TABLE IF NOT EXISTS gateway_batches (
   batch_id         INTEGER PRIMARY KEY CHECK (batch_id >= 0),
   merchant_id      TEXT NOT NULL,
-  state            TEXT NOT NULL CHECK (state IN ('open', 'closed', 'purged')),
+  state            TEXT NOT NULL CHECK (state IN ('open', 'closing', 'closed', 'purged')),
   opened_at        INTEGER NOT NULL,
   closed_at        INTEGER,
   settlement_id    TEXT,
@@ -236,7 +236,11 @@ Result<Answer> Gateway::on_batch_admin(const asn1::MessageWrapper& w, ByteView d
     }
   }
   OPENSET_TRY(seal::Recipient merchant, merchant_recipient(o));
-  OPENSET_TRY(store::Transaction tx, db_.begin());
+  std::optional<store::Transaction> tx;
+  {
+    OPENSET_TRY(store::Transaction t, db_.begin());
+    tx.emplace(std::move(t));
+  }
 
   asn1::BatchAdminResData res;
   res.batch_admin_tags = tags;  // echoed, as the other responses echo their RRTags
@@ -342,7 +346,7 @@ Result<Answer> Gateway::on_batch_admin(const asn1::MessageWrapper& w, ByteView d
       OPENSET_TRY(auto items, items_of(db_, row->id));
       res.ba_status = BAStatus::kSuccess;
       if (op && *op == asn1::BatchOperation::kClose) {
-        if (row->state != "open") {
+        if (row->state != "open" && row->state != "closing") {
           // Closing twice: nothing moves (B-4); the batch's state says when it was closed.
           res.ba_status = BAStatus::kUnspecifiedFailure;
           res.transmission_status = asn1::TransmissionStatus::kCompletedSuccessfully;
@@ -350,6 +354,17 @@ Result<Answer> Gateway::on_batch_admin(const asn1::MessageWrapper& w, ByteView d
         } else {
           // Close -> settlement (issue 5 item 9): the acquirer clears the batch with the issuers
           // and credits the merchant; idempotent on the batch's reference.
+          // The batch is 'closing' (committed) before the acquirer is asked: no item joins it any
+          // more (new ones open the next batch), so a close repeated after a failure or a crash
+          // sends the acquirer the same items under the same reference and completes it once.
+          if (row->state == "open") {
+            OPENSET_CHECK(sql::exec(db_, "UPDATE gateway_batches SET state = 'closing' WHERE batch_id = ?", row->id));
+            OPENSET_CHECK(tx->commit());
+            tx.reset();
+            OPENSET_TRY(store::Transaction t, db_.begin());
+            tx.emplace(std::move(t));
+            row->state = "closing";
+          }
           std::string settlement_id;
           std::int64_t settled_at = env_.now();
           bool settled = true;
@@ -381,6 +396,9 @@ Result<Answer> Gateway::on_batch_admin(const asn1::MessageWrapper& w, ByteView d
             res.settlement_info = settlement_of(items, settled_at);
             what = "closed and settled";
           } else {
+            // Rejected: the batch is open again (nothing moved at the banks).
+            OPENSET_CHECK(sql::exec(db_, "UPDATE gateway_batches SET state = 'open' WHERE batch_id = ?", row->id));
+            row->state = "open";
             res.ba_status = BAStatus::kUnspecifiedFailure;
             res.transmission_status = asn1::TransmissionStatus::kBatchRejectedByAcquirer;
           }
@@ -403,7 +421,8 @@ Result<Answer> Gateway::on_batch_admin(const asn1::MessageWrapper& w, ByteView d
           res.transmission_status = asn1::TransmissionStatus::kCompletedSuccessfully;
           res.settlement_info = settlement_of(items, row->settled_at.value_or(row->closed_at.value_or(0)));
         } else {
-          res.transmission_status = asn1::TransmissionStatus::kPending;
+          res.transmission_status = row->state == "closing" ? asn1::TransmissionStatus::kInProgress
+                                                            : asn1::TransmissionStatus::kPending;
         }
       }
       if (data.return_batch_summary_ind && !res.batch_status) res.batch_status = status_of(*row, items);
@@ -452,7 +471,7 @@ Result<Answer> Gateway::on_batch_admin(const asn1::MessageWrapper& w, ByteView d
   OPENSET_CHECK(sql::exec(db_, "INSERT INTO gateway_batch_admin (rrpid, request_digest, merchant_id, response, "
                                "created_at) VALUES (?, ?, ?, ?, ?)",
                           rrpid, digest, merchant_id, wire, env_.now()));
-  OPENSET_CHECK(tx.commit());
+  OPENSET_CHECK(tx->commit());
   log(fmt::format("gateway: BatchAdminReq from {} for batch {}: {} (BAStatus {})", merchant_id, res.batch_id, what,
                   static_cast<int>(res.ba_status.value_or(BAStatus::kSuccess))));
   Answer a;

@@ -420,6 +420,36 @@ TEST_P(BatchTest, VoidingASettledCaptureDebitsTheMerchantInTheNextBatch) {
   EXPECT_TRUE(reconcile(items, must(w->acquirer->settled_items("MER-0001", "2"))).empty());
 }
 
+TEST_P(BatchTest, AFailureBetweenTheBanksIsCompletedByClosingAgain) {
+  w->start();
+  World::Run a = bought(5000), b = bought(3000);
+  capture(a.order_id);
+  // The acquirer fails to record its side after the issuer cleared (a crash between the banks).
+  ASSERT_TRUE(w->acquirer->database()
+                  .exec("CREATE TEMP TRIGGER fail BEFORE INSERT ON acq_settlements "
+                        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+                  .ok());
+  Answer req = must(w->merchant_engine->batch_admin(BatchAdminRequest{"Atlas", 1, BatchOperation::kClose, false,
+                                                                     std::nullopt}));
+  Answer refused = w->to_gateway(req.send.at(0).message);
+  EXPECT_EQ(refused.refused, asn1::ErrorCode::kUnspecifiedFailure) << refused.detail;
+  // The batch is closing: status says inProgress, new captures go to the next batch.
+  EXPECT_EQ(must(w->gateway_engine->batch(1))->state, "closing");
+  EXPECT_EQ(w->merchant_balance(), 5000);
+  EXPECT_EQ(must(w->acquirer->merchant_settled("MER-0001", 840)), 0);
+  admin(std::nullopt, 1);
+  EXPECT_EQ(must(w->merchant_engine->batch(1))->transmission_status, TransmissionStatus::kInProgress);
+  capture(b.order_id);
+  EXPECT_EQ(cap_code(b.order_id), 0);
+  EXPECT_EQ(must(w->merchant_engine->batch_items(2)).size(), 1u);
+  // Repaired, closing again settles batch 1 once, with exactly its items.
+  ASSERT_TRUE(w->acquirer->database().exec("DROP TRIGGER temp.fail").ok());
+  admin(BatchOperation::kClose, 1);
+  EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
+  EXPECT_EQ(must(w->merchant_engine->batch(1))->settled_net, 5000);
+  EXPECT_EQ(books(), (Books{3000, 5000, 3000, 5000, 3000, -5000, 8000}));
+}
+
 TEST_P(BatchTest, AnEmptyBatchClosesWithoutMovingMoney) {
   w->start();
   const Books before = books();
