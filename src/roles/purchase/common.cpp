@@ -109,12 +109,27 @@ Bytes explicit_wrap(std::uint32_t tag, ByteView tlv) {
   return w.finish();
 }
 
+Bytes xid_der(ByteView xid) {
+  der::Writer w;
+  w.add_octet_string(xid);
+  return w.finish();
+}
+
 Result<PReqParts> preq_parts(ByteView preq_der) {
   // PReq ::= CHOICE { pReqDualSigned [0] EXPLICIT PReqDualSigned, pReqUnsigned [1] ... }
   der::Reader r(preq_der);
   OPENSET_TRY(der::Tag tag, r.peek_tag());
-  if (tag == der::context(1, true))
-    return Error(Errc::kUnsupported, "PReqUnsigned (cardholder without a certificate)");
+  if (tag == der::context(1, true)) {
+    OPENSET_TRY(ByteView unsigned_preq, explicit_inner(preq_der, 1));
+    OPENSET_TRY(Pair p, split_pair(unsigned_preq));  // PReqUnsigned { piUnsigned, oiUnsigned }
+    PReqParts out;
+    out.unsigned_pi = true;
+    out.pi_unsigned = p.first;
+    OPENSET_TRY(seal::LinkageParts l, seal::split_L(p.second));  // L{OIData, PIDataUnsigned}
+    out.oi_data = l.t1;
+    out.h_pi_data = l.t2;
+    return out;
+  }
   OPENSET_TRY(ByteView dual, explicit_inner(preq_der, 0));
   OPENSET_TRY(Pair p, split_pair(dual));  // PReqDualSigned { piDualSigned, oiDualSigned }
   PReqParts out;
