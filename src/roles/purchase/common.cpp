@@ -267,18 +267,6 @@ Bytes sha256(ByteView b) {
   return d.ok() ? std::move(d).value() : Bytes{};
 }
 
-std::string amount_text(const Money& a) {
-  std::string digits = std::to_string(a.amount);
-  if (a.amt_exp10 < 0) {
-    auto places = static_cast<std::size_t>(-a.amt_exp10);
-    while (digits.size() <= places) digits.insert(0, "0");
-    digits.insert(digits.size() - places, ".");
-  } else {
-    for (std::int64_t i = 0; i < a.amt_exp10; ++i) digits += "0";
-  }
-  return (a.currency == 840 ? std::string("USD ") : fmt::format("[{}] ", a.currency)) + digits;
-}
-
 std::string last4(std::string_view pan) {
   return pan.size() <= 4 ? std::string("****") : std::string(pan.substr(pan.size() - 4));
 }

@@ -196,7 +196,7 @@ Result<std::string> Merchant::create_order(ByteView od, const Money& amount) {
                           order_id, od, amount.currency, amount.amount, amount.amt_exp10,
                           env_.now(), env_.now()));
   OPENSET_CHECK(tx.commit());
-  log(fmt::format("merchant: order {} created for {}", order_id, amount_text(amount)));
+  log(fmt::format("merchant: order {} created for {}", order_id, format_amount(amount)));
   return order_id;
 }
 
@@ -445,7 +445,7 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: order {}: PReq checked ({}, HOD, Chall-M), AuthReq for {}", order_id,
                   parts.unsigned_pi ? "unsigned, no cardholder certificate" : "dual signature",
-                  amount_text(amount)));
+                  format_amount(amount)));
   Answer a;
   a.send.push_back(Outgoing{Peer::kGateway, "AuthReq", std::move(auth_req)});
   return a;
@@ -800,7 +800,7 @@ Result<Answer> Merchant::send_adjustment(std::string_view order_id, std::string_
                           rrpid, kind, order_id, asked.currency, asked.amount, asked.amt_exp10, wire, env_.now(),
                           env_.now()));
   OPENSET_CHECK(tx.commit());
-  log(fmt::format("merchant: order {}: {} for {} to the {} gateway", order_id, type, amount_text(asked), brand));
+  log(fmt::format("merchant: order {}: {} for {} to the {} gateway", order_id, type, format_amount(asked), brand));
   Answer a;
   a.send.push_back(Outgoing{Peer::kGateway, type, std::move(wire)});
   return a;
@@ -862,7 +862,7 @@ Result<Answer> Merchant::on_auth_rev_res(const asn1::MessageWrapper& w, ByteView
                           der, static_cast<std::int64_t>(data.auth_rev_code), amt.amount, env_.now(), *h.rrpid));
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: order {}: AuthRevRes AuthRevCode {}, authorized {}", order_id,
-                  static_cast<int>(data.auth_rev_code), amount_text(amt)));
+                  static_cast<int>(data.auth_rev_code), format_amount(amt)));
   return Answer{};
 }
 

@@ -175,7 +175,7 @@ Result<Started> Wallet::start_purchase(const PurchaseOrder& order) {
   OPENSET_CHECK(tx.commit());
   if (config_.log)
     config_.log(fmt::format("wallet: purchase {} started with {} for {} ({} card ending {})", *id,
-                            order.merchant, amount_text(order.amount), card.brand, last4(card.pan)));
+                            order.merchant, format_amount(order.amount), card.brand, last4(card.pan)));
   return Started{*id, std::move(wire)};
 }
 

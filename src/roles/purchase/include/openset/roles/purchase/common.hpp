@@ -163,8 +163,6 @@ Result<Bytes> first_valid(const Env& env, std::span<const Bytes> candidates, pki
 const der::Oid& content_type(asn1::oid::ContentType t);
 std::string hex(ByteView b);
 Bytes sha256(ByteView b);
-// "USD 123.45" (ISO 4217 840 = USD; others "[978] 12.50").
-std::string amount_text(const Money& m);
 // Last four digits of a PAN ("1111"); never more.
 std::string last4(std::string_view pan);
 // value(a) <= value(b) for two amounts of the same currency and exponent.
