@@ -540,7 +540,27 @@ Result<Answer> Wallet::on_error(const asn1::MessageWrapper& w, ByteView der) {
                                    "preq_rrpid = ?) AND status IN ('initiated', 'requested')",
                                    *rrpid, *rrpid));
   if (!id) return Answer{};
+  // Only the merchant's signed Error (a merchant signature certificate of the card's brand whose
+  // signature verifies) ends a purchase: merchants always sign theirs (notes §4.11), so an
+  // unsigned or forged one could come from anyone on the path. It is kept in the trail only.
+  const auto& err = std::get<asn1::Message::kError>(w.message.value);
+  bool genuine = false;
+  if (err.value.index() == 0) {
+    auto cs = verify_signed(env_, std::get<0>(err.value), content_type(CT::kErrorTBS),
+                            pki::CertType::kMerchantSignature, config_.trust, config_.card.brand);
+    genuine = cs.ok();
+  }
   OPENSET_TRY(store::Transaction tx, db_.begin());
+  if (!genuine) {
+    OPENSET_CHECK(trail(*id, "received", "Error", der));
+    OPENSET_CHECK(tx.commit());
+    if (config_.log)
+      config_.log(fmt::format("wallet: purchase {}: an {} Error (ErrorCode {}) recorded, the purchase "
+                              "stands",
+                              *id, err.value.index() == 0 ? "unverifiable" : "unsigned",
+                              static_cast<int>(e.code)));
+    return Answer{};
+  }
   OPENSET_CHECK(sql::exec(db_,
                           "UPDATE wallet_purchases SET status = 'refused', error_code = ?, "
                           "updated_at = ? WHERE id = ?",
