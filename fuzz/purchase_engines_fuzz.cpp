@@ -53,6 +53,11 @@ void setup() {
                    "cardholder");
   auto cap = g_eco->merchant().capture();
   if (cap.ok()) (void)g_eco->run(*cap, "merchant");
+  // PCertReq / PCertRes.
+  asn1::BrandAndBIN brand;
+  brand.brand_id = asn1::BrandID(g_eco->card().brand);
+  auto pcert = g_eco->merchant().request_gateway_certificates({brand});
+  if (pcert.ok()) (void)g_eco->run(*pcert, "merchant");
   for (const auto& m : g_eco->trail()) g_recorded->push_back(m.message);
 }
 

@@ -181,4 +181,37 @@ Result<OpenedDualSignedPI> open_dual_signed_pi(ByteView pi_dual_signed_der,
   return open_dual_signed_pi(s, e, gateway, cardholder, policy);
 }
 
+Result<UnsignedPI> seal_unsigned_pi(const crypto::Suite& suite, const Recipient& gateway,
+                                    ByteView pi_head_der, ByteView oi_data_der,
+                                    ByteView pan_token_der) {
+  OPENSET_TRY(Bytes pi_oilink, L(suite, pi_head_der, oid::content(CT::kOIData), oi_data_der));
+  UnsignedPI out;
+  OPENSET_TRY(out.pi_unsigned,
+              EXH(gateway, oid::content(CT::kPIUnsignedTBE), pi_oilink, oid::content(CT::kPANToken),
+                  pan_token_der, crypto::block_contents::kKeyHashPanToken));
+  out.pi_unsigned_der = asn1::encode(out.pi_unsigned);
+  // PIDataUnsigned holds the PAN: only its digest leaves this function.
+  const SecretBytes pi_data_unsigned = make_pi_data(pi_head_der, pan_token_der);
+  OPENSET_TRY(out.oi_unsigned,
+              L(suite, oi_data_der, oid::content(CT::kPIDataUnsigned), pi_data_unsigned.view()));
+  return out;
+}
+
+Result<OpenedUnsignedPI> open_unsigned_pi(ByteView pi_unsigned_der, const KeyHolder& gateway,
+                                          const Policy& policy) {
+  OPENSET_TRY(asn1::EnvelopedData e, asn1::decode<asn1::EnvelopedData>(pi_unsigned_der));
+  OPENSET_TRY(OpenedEnvelope o,
+              open_EXH(e, gateway, oid::content(CT::kPIUnsignedTBE), oid::content(CT::kPANToken),
+                       crypto::block_contents::kKeyHashPanToken, policy));
+  OPENSET_TRY(LinkageParts link, split_L(o.content.view()));  // PI-OILink
+  OPENSET_CHECK(check_dd_shape(link.t2, oid::content(CT::kOIData), o.suite, policy,
+                               "PI-OILink.t2 (HOIData)"));
+  OpenedUnsignedPI out;
+  out.suite = o.suite;
+  out.pi_head = to_bytes(link.t1);
+  out.pan_token = std::move(o.param);
+  out.h_oi_data = to_bytes(link.t2);
+  return out;
+}
+
 }  // namespace openset::seal

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "openset/app/commands.hpp"
+#include "openset/app/files.hpp"
 #include "openset/asn1/set_certificate.hpp"
 #include "openset/crypto/cipher.hpp"
 #include "openset/crypto/keys.hpp"
@@ -48,63 +49,15 @@ der::Time now(const CaOptions& o) {
   return der::Time::from_unix(o.at != 0 ? static_cast<std::int64_t>(o.at) : static_cast<std::int64_t>(std::time(nullptr)));
 }
 
-// Creates `path` with `mode` (O_EXCL: never overwrites; the mode is set at creation, not after).
-Status write_new_file(const std::string& path, std::string_view data, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Error(Errc::kIo, "cannot create " + path + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return Error(Errc::kIo, "cannot write " + path + ": " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0) return Error(Errc::kIo, "cannot write " + path);
-  return Ok{};
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(Errc::kIo, "cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  std::size_t b = 0;
-  while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
-  return s.substr(b);
-}
-
 // The passphrase, from --passphrase-file or OPENSET_PASSPHRASE. Never echoed.
-Result<std::string> passphrase(const CaOptions& o) {
-  std::string p;
-  if (!o.passphrase_file.empty()) {
-    OPENSET_TRY(std::string text, read_file(o.passphrase_file));
-    auto nl = text.find('\n');
-    p = text.substr(0, nl);
-    if (!p.empty() && p.back() == '\r') p.pop_back();
-  } else if (const char* env = std::getenv("OPENSET_PASSPHRASE"); env != nullptr) {
-    p = env;
-  } else {
-    return Error(Errc::kInvalidArgument,
-                 "no passphrase: give --passphrase-file FILE or set OPENSET_PASSPHRASE");
-  }
-  if (p.empty()) return Error(Errc::kInvalidArgument, "the passphrase is empty; choose a non-empty passphrase");
-  return p;
-}
+Result<std::string> passphrase(const CaOptions& o) { return files::passphrase(o.passphrase_file); }
 
 Result<std::string> encrypt_key(const crypto::PrivateKey& k, const std::string& pass, const CaOptions& o) {
   return o.pbkdf2_iterations != 0 ? k.to_encrypted_pem(pass, o.pbkdf2_iterations) : k.to_encrypted_pem(pass);
 }
 
 Result<crypto::PrivateKey> load_key(const std::string& path, const std::string& pass) {
-  OPENSET_TRY(std::string pem, read_file(path));
+  OPENSET_TRY(std::string pem, files::read_text(path));
   auto k = crypto::PrivateKey::from_encrypted_pem(pem, pass);
   if (!k.ok()) {
     if (k.error().code == Errc::kDecrypt) return Error(Errc::kDecrypt, "wrong passphrase for " + path);
@@ -280,13 +233,13 @@ Status do_init(const CaOptions& o, std::ostream& out) {
   const unsigned bits = pki::profile(CertType::kRoot).key_bits(*suite);
   OPENSET_TRY(auto next_root, crypto::PrivateKey::generate_rsa(bits));
   OPENSET_TRY(std::string next_pem, encrypt_key(next_root, pass, o));
-  OPENSET_CHECK(write_new_file(key_path(o.dir, "root-next"), next_pem, 0600));
+  OPENSET_CHECK(files::create(key_path(o.dir, "root-next"), next_pem, 0600));
 
   std::optional<pki::CertificateAuthority> root, brand;
   for (const auto& name : cas) {
     OPENSET_TRY(auto key, crypto::PrivateKey::generate_rsa(pki::profile(ca_type(name)).key_bits(*suite)));
     OPENSET_TRY(std::string pem, encrypt_key(key, pass, o));
-    OPENSET_CHECK(write_new_file(key_path(o.dir, name), pem, 0600));
+    OPENSET_CHECK(files::create(key_path(o.dir, name), pem, 0600));
     std::optional<pki::CertificateAuthority> made;
     if (name == "root") {
       OPENSET_TRY(auto r, pki::CertificateAuthority::create_root(*suite, key, next_root.public_key(),
@@ -299,7 +252,7 @@ Status do_init(const CaOptions& o, std::ostream& out) {
       made = std::move(r);
       OPENSET_CHECK(repo.insert_issued(record_of(parent_of(name), made->certificate(), ca_type(name))));
     }
-    OPENSET_CHECK(write_new_file(cert_path(o.dir, name), crypto::to_pem(made->certificate(), "CERTIFICATE"), 0644));
+    OPENSET_CHECK(files::create(cert_path(o.dir, name), crypto::to_pem(made->certificate(), "CERTIFICATE"), 0644));
     out << fmt::format("{:<6} {}\n", name, made->name().to_string());
     if (auto kx_type = pki::key_exchange_type_of(ca_type(name))) {
       // The CA's key-exchange certificate (notes §5.2 caeThumb: requests are encrypted to it),
@@ -307,7 +260,7 @@ Status do_init(const CaOptions& o, std::ostream& out) {
       // SET 1.0's key-transport cap): keys/<ca>-kx.key.pem, certs/<ca>-kx.cert.pem.
       OPENSET_TRY(auto kx_key, crypto::PrivateKey::generate_rsa(pki::profile(*kx_type).key_bits(*suite)));
       OPENSET_TRY(std::string kx_pem, encrypt_key(kx_key, pass, o));
-      OPENSET_CHECK(write_new_file(key_path(o.dir, name + "-kx"), kx_pem, 0600));
+      OPENSET_CHECK(files::create(key_path(o.dir, name + "-kx"), kx_pem, 0600));
       pki::IssueRequest kr;
       kr.type = *kx_type;
       kr.subject = made->name();
@@ -315,7 +268,7 @@ Status do_init(const CaOptions& o, std::ostream& out) {
       kr.not_before = t0;
       OPENSET_TRY(Bytes kx, brand->issue(kr));
       OPENSET_CHECK(repo.insert_issued(record_of("brand", kx, *kx_type)));
-      OPENSET_CHECK(write_new_file(cert_path(o.dir, name + "-kx"), crypto::to_pem(kx, "CERTIFICATE"), 0644));
+      OPENSET_CHECK(files::create(cert_path(o.dir, name + "-kx"), crypto::to_pem(kx, "CERTIFICATE"), 0644));
       out << fmt::format("{:<6} {} (key exchange)\n", name + "-kx", made->name().to_string());
     }
     if (name == "root") root = std::move(made);
@@ -352,8 +305,8 @@ Status do_issue(const CaOptions& o, std::ostream& out) {
   if (*type == CertType::kCardholder) {
     if (o.pan_file.empty() || o.expiry.empty())
       return Error(Errc::kInvalidArgument, "a cardholder certificate needs --pan-file FILE and --expiry YYYYMM");
-    OPENSET_TRY(std::string pan_text, read_file(o.pan_file));
-    std::string pan = trim(pan_text);
+    OPENSET_TRY(std::string pan_text, files::read_text(o.pan_file));
+    std::string pan = files::trim(pan_text);
     SecretBytes card_secret(crypto::random_bytes(20));
     Bytes nonce = crypto::random_bytes(20);
     OPENSET_TRY(auto ps, pki::pan_secret(card_secret, nonce));
@@ -388,10 +341,10 @@ Status do_issue(const CaOptions& o, std::ostream& out) {
   OPENSET_TRY(auto txn, repo.db().begin());
   store::IssuedRecord rec = record_of(o.ca, der, *type);
   OPENSET_CHECK(repo.insert_issued(rec));
-  OPENSET_CHECK(write_new_file(o.out + ".key.pem", key_pem, 0600));
-  OPENSET_CHECK(write_new_file(o.out + ".cert.pem", crypto::to_pem(der, "CERTIFICATE"), 0644));
+  OPENSET_CHECK(files::create(o.out + ".key.pem", key_pem, 0600));
+  OPENSET_CHECK(files::create(o.out + ".cert.pem", crypto::to_pem(der, "CERTIFICATE"), 0644));
   if (pan_secret)
-    OPENSET_CHECK(write_new_file(o.out + ".pansecret", to_hex(ByteView(pan_secret->data(), pan_secret->size())) + "\n",
+    OPENSET_CHECK(files::create(o.out + ".pansecret", to_hex(ByteView(pan_secret->data(), pan_secret->size())) + "\n",
                                  0600));
   OPENSET_CHECK(txn.commit());
   out << "issued " << o.type << " serial " << to_hex(rec.serial) << " to " << rec.subject << "\n"
@@ -437,7 +390,7 @@ Status do_crl(const CaOptions& o, std::ostream& out) {
   }
   std::error_code ec;
   fs::remove(o.out, ec);
-  OPENSET_CHECK(write_new_file(o.out, std::string_view(reinterpret_cast<const char*>(der.data()), der.size()), 0644));
+  OPENSET_CHECK(files::create(o.out, std::string_view(reinterpret_cast<const char*>(der.data()), der.size()), 0644));
   out << (o.crl_number != 0 ? "rebuilt" : "issued") << " CRL " << number << " of " << o.ca << " -> " << o.out << "\n";
   return Ok{};
 }

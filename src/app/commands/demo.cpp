@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "openset/app/commands.hpp"
+#include "openset/app/files.hpp"
 #include "openset/app/ecosystem.hpp"
 #include "openset/crypto/crypto.hpp"
 #include "openset/roles/bank/invariants.hpp"
@@ -42,18 +43,13 @@ struct Step {
   void detail(std::string_view text) { out << "    " << text << "\n"; }
 };
 
-Status write_file(const fs::path& p, ByteView data) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  if (!f) return Error(Errc::kIo, "cannot write " + p.string());
-  f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-  if (!f) return Error(Errc::kIo, "write failed: " + p.string());
-  return Ok{};
+// The file's bytes, empty if it cannot be read (the scans then find nothing to flag).
+Bytes read_all(const fs::path& p) {
+  auto b = files::read_bytes(p.string());
+  return b.ok() ? std::move(b).value() : Bytes{};
 }
 
-Bytes read_all(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
+Status write_file(const fs::path& p, ByteView data) { return files::write(p.string(), data); }
 
 bool contains(ByteView hay, std::string_view needle) {
   auto n = as_bytes(needle);
@@ -292,6 +288,14 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
                           "First Atlas Bank",
                           eco.merchant_id(), eco.store().config().name));
   logs.flush(step, false);
+  // PCertReq / PCertRes (notes §4.8): the merchant makes sure it has the gateway's current
+  // key-exchange certificate before it answers a wallet with it.
+  step.detail("before the shop opens, the merchant asks its gateway for its current certificates:");
+  asn1::BrandAndBIN atlas;
+  atlas.brand_id = asn1::BrandID(card.brand);
+  atlas.bin = eco.acquirer().bin();
+  OPENSET_TRY(Answer pcert, eco.merchant().request_gateway_certificates({atlas}));
+  (void)converse(eco, step, logs, pcert.send.at(0), "merchant");
   std::vector<std::string> pans = pan_formats(card.pan);
   auto holds_pan = [&](ByteView b) {
     return std::any_of(pans.begin(), pans.end(), [&](const std::string& p) { return contains(b, p); });

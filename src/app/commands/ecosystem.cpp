@@ -353,6 +353,7 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
   roles::purchase::GatewayConfig gc;
   gc.credentials = std::move(gateway);
   gc.brand = "Atlas";
+  gc.acquirer_bins = {e->acquirer_->bin()};
   {
     std::vector<Bytes> known = atlas_gateway_chain;
     known.push_back(atlas.cca->certificate());

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "openset/app/commands.hpp"
+#include "openset/app/files.hpp"
 #include "openset/asn1/set_certificate.hpp"
 #include "openset/crypto/keys.hpp"
 #include "openset/crypto/x509.hpp"
@@ -42,52 +43,7 @@ namespace fs = std::filesystem;
 using pki::CertType;
 using roles::certs::Requester;
 
-Result<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(Errc::kIo, "cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  std::size_t b = 0;
-  while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
-  return s.substr(b);
-}
-
-// Creates `path` with `mode` at creation (O_EXCL: never overwrites).
-Status write_file(const std::string& path, std::string_view data, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Error(Errc::kIo, "cannot create " + path + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return Error(Errc::kIo, "cannot write " + path);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0) return Error(Errc::kIo, "cannot write " + path);
-  return Ok{};
-}
-
-Result<std::string> passphrase(const RegisterOptions& o) {
-  std::string p;
-  if (!o.passphrase_file.empty()) {
-    OPENSET_TRY(std::string text, read_text(o.passphrase_file));
-    p = trimmed(text);
-  } else if (const char* env = std::getenv("OPENSET_PASSPHRASE")) {
-    p = env;
-  } else {
-    return Error(Errc::kInvalidArgument, "no passphrase: give --passphrase-file FILE or set OPENSET_PASSPHRASE");
-  }
-  if (p.empty()) return Error(Errc::kInvalidArgument, "the passphrase is empty");
-  return p;
-}
+Result<std::string> passphrase(const RegisterOptions& o) { return files::passphrase(o.passphrase_file); }
 
 // The CA directory's certificates by CA name, from ca.db (`openset ca init` records them).
 struct CaDir {
@@ -127,7 +83,7 @@ Result<pki::CertificateAuthority> restore_ca(const std::string& dir, store::CaRe
                                              const std::string& name, CertType type, const std::string& pass) {
   if (!d.certs.contains(name))
     return Error(Errc::kInvalidArgument, "the CA directory has no " + name + "; create it with 'openset ca init --with " + name + "'");
-  OPENSET_TRY(std::string pem, read_text(dir + "/keys/" + name + ".key.pem"));
+  OPENSET_TRY(std::string pem, files::read_text(dir + "/keys/" + name + ".key.pem"));
   auto key = crypto::PrivateKey::from_encrypted_pem(pem, pass);
   if (!key.ok()) return Error(key.error().code, "cannot decrypt the " + name + " key (wrong passphrase?)");
   OPENSET_TRY(auto records, repo.list(name));
@@ -169,7 +125,7 @@ class Recorder {
     std::string type = w.ok() ? std::string(roles::message_type_name(roles::message_index(*w))) : "unknown";
     std::string prefix = std::to_string(++n_);
     if (prefix.size() < 2) prefix.insert(0, "0");
-    return write_file(dir_ + "/" + prefix + "-" + type + ".der",
+    return files::create(dir_ + "/" + prefix + "-" + type + ".der",
                       std::string_view(reinterpret_cast<const char*>(der.data()), der.size()), 0644);
   }
   int count() const { return n_; }
@@ -193,7 +149,7 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   const std::string ca_name = who == Requester::kCardholder ? "cca" : who == Requester::kMerchant ? "mca" : "pca";
   OPENSET_TRY(pki::CertificateAuthority ca,
               restore_ca(o.ca_dir, repo, d, ca_name, roles::certs::ca_type_for(who), pass));
-  OPENSET_TRY(std::string key_pem, read_text(o.ca_dir + "/keys/" + ca_name + ".key.pem"));
+  OPENSET_TRY(std::string key_pem, files::read_text(o.ca_dir + "/keys/" + ca_name + ".key.pem"));
   OPENSET_TRY(crypto::PrivateKey ca_key, crypto::PrivateKey::from_encrypted_pem(key_pem, pass));
 
   // The banks behind the CA.
@@ -214,7 +170,7 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   if (d.certs.contains(ca_name + "-kx")) {
     // The CA's key-exchange certificate (made by 'ca init'): caeThumb names it and the requests
     // are opened with its key. A directory made before it existed runs as R-1 (modern only).
-    OPENSET_TRY(std::string kx_pem, read_text(o.ca_dir + "/keys/" + ca_name + "-kx.key.pem"));
+    OPENSET_TRY(std::string kx_pem, files::read_text(o.ca_dir + "/keys/" + ca_name + "-kx.key.pem"));
     auto kx_key = crypto::PrivateKey::from_encrypted_pem(kx_pem, pass);
     if (!kx_key.ok()) return Error(kx_key.error().code, "cannot decrypt the " + ca_name + "-kx key (wrong passphrase?)");
     cfg.key_exchange_certificate = d.certs.at(ca_name + "-kx");
@@ -260,8 +216,8 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   if (who == Requester::kCardholder) {
     if (o.pan_file.empty() || o.expiry.empty())
       return Error(Errc::kInvalidArgument, "give the card with --pan-file FILE and --expiry YYYYMM");
-    OPENSET_TRY(std::string text, read_text(o.pan_file));
-    pan = trimmed(text);
+    OPENSET_TRY(std::string text, files::read_text(o.pan_file));
+    pan = files::trim(text);
     reg.set_card(pan, o.expiry);
   }
 
@@ -310,18 +266,18 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   auto save_key = [&](const crypto::PrivateKey& k, const std::string& name) -> Status {
     OPENSET_TRY(std::string pem, o.pbkdf2_iterations != 0 ? k.to_encrypted_pem(pass, o.pbkdf2_iterations)
                                                            : k.to_encrypted_pem(pass));
-    return write_file(o.out + "/" + name + ".key.pem", pem, 0600);
+    return files::create(o.out + "/" + name + ".key.pem", pem, 0600);
   };
   const auto& certs = reg.certificates();
   if (who == Requester::kCardholder) {
-    OPENSET_CHECK(write_file(o.out + "/cardholder.cert.pem", crypto::to_pem(certs[0], "CERTIFICATE"), 0644));
+    OPENSET_CHECK(files::create(o.out + "/cardholder.cert.pem", crypto::to_pem(certs[0], "CERTIFICATE"), 0644));
     OPENSET_CHECK(save_key(*reg.signature_key(), "cardholder"));
-    OPENSET_CHECK(write_file(o.out + "/cardholder.pan-secret", to_hex(reg.pan_secret().view()) + "\n", 0600));
+    OPENSET_CHECK(files::create(o.out + "/cardholder.pan-secret", to_hex(reg.pan_secret().view()) + "\n", 0600));
   } else {
-    OPENSET_CHECK(write_file(o.out + "/" + base + "-signature.cert.pem", crypto::to_pem(certs[0], "CERTIFICATE"), 0644));
+    OPENSET_CHECK(files::create(o.out + "/" + base + "-signature.cert.pem", crypto::to_pem(certs[0], "CERTIFICATE"), 0644));
     OPENSET_CHECK(save_key(*reg.signature_key(), base + "-signature"));
     if (certs.size() > 1 && reg.key_exchange_key()) {
-      OPENSET_CHECK(write_file(o.out + "/" + base + "-key-exchange.cert.pem", crypto::to_pem(certs[1], "CERTIFICATE"), 0644));
+      OPENSET_CHECK(files::create(o.out + "/" + base + "-key-exchange.cert.pem", crypto::to_pem(certs[1], "CERTIFICATE"), 0644));
       OPENSET_CHECK(save_key(*reg.key_exchange_key(), base + "-key-exchange"));
     }
   }

@@ -130,21 +130,6 @@ const char* parcel_text(ParcelState s) {
 std::string_view order_state_name(OrderState s) { return state_text(s); }
 std::string_view parcel_state_name(ParcelState s) { return parcel_text(s); }
 
-std::string format_amount(const Money& m) {
-  static const std::map<std::int64_t, const char*> kCodes = {
-      {840, "USD"}, {978, "EUR"}, {392, "JPY"}, {826, "GBP"}, {156, "CNY"}};
-  auto it = kCodes.find(m.currency);
-  std::string code = it != kCodes.end() ? it->second : fmt::format("ISO4217:{}", m.currency);
-  std::string digits = std::to_string(m.amount < 0 ? -m.amount : m.amount);
-  if (m.amt_exp10 < 0) {
-    auto places = static_cast<std::size_t>(-m.amt_exp10);
-    while (digits.size() <= places) digits.insert(0, "0");
-    digits.insert(digits.size() - places, ".");
-  } else {
-    digits.append(static_cast<std::size_t>(m.amt_exp10), '0');
-  }
-  return (m.amount < 0 ? "-" : "") + digits + " " + code;
-}
 
 // ---- documents ---------------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 #include "openset/roles/bank_api.hpp"
 
+#include <map>
+#include <string>
+
 namespace openset::roles {
 
 std::string_view card_verdict_name(CardVerdict v) {
@@ -49,6 +52,22 @@ std::string_view capture_verdict_name(CaptureVerdict v) {
     case CaptureVerdict::kConflict: return "conflict";
   }
   return "?";
+}
+
+std::string format_amount(const Money& m) {
+  static const std::map<std::int64_t, const char*> kCodes = {
+      {840, "USD"}, {978, "EUR"}, {392, "JPY"}, {826, "GBP"}, {156, "CNY"}};
+  auto it = kCodes.find(m.currency);
+  std::string code = it != kCodes.end() ? it->second : "ISO4217:" + std::to_string(m.currency);
+  std::string digits = std::to_string(m.amount < 0 ? -m.amount : m.amount);
+  if (m.amt_exp10 < 0) {
+    auto places = static_cast<std::size_t>(-m.amt_exp10);
+    while (digits.size() <= places) digits.insert(0, "0");
+    digits.insert(digits.size() - places, ".");
+  } else {
+    digits.append(static_cast<std::size_t>(m.amt_exp10), '0');
+  }
+  return (m.amount < 0 ? "-" : "") + digits + " " + code;
 }
 
 }  // namespace openset::roles

@@ -109,12 +109,27 @@ Bytes explicit_wrap(std::uint32_t tag, ByteView tlv) {
   return w.finish();
 }
 
+Bytes xid_der(ByteView xid) {
+  der::Writer w;
+  w.add_octet_string(xid);
+  return w.finish();
+}
+
 Result<PReqParts> preq_parts(ByteView preq_der) {
   // PReq ::= CHOICE { pReqDualSigned [0] EXPLICIT PReqDualSigned, pReqUnsigned [1] ... }
   der::Reader r(preq_der);
   OPENSET_TRY(der::Tag tag, r.peek_tag());
-  if (tag == der::context(1, true))
-    return Error(Errc::kUnsupported, "PReqUnsigned (cardholder without a certificate)");
+  if (tag == der::context(1, true)) {
+    OPENSET_TRY(ByteView unsigned_preq, explicit_inner(preq_der, 1));
+    OPENSET_TRY(Pair p, split_pair(unsigned_preq));  // PReqUnsigned { piUnsigned, oiUnsigned }
+    PReqParts out;
+    out.unsigned_pi = true;
+    out.pi_unsigned = p.first;
+    OPENSET_TRY(seal::LinkageParts l, seal::split_L(p.second));  // L{OIData, PIDataUnsigned}
+    out.oi_data = l.t1;
+    out.h_pi_data = l.t2;
+    return out;
+  }
   OPENSET_TRY(ByteView dual, explicit_inner(preq_der, 0));
   OPENSET_TRY(Pair p, split_pair(dual));  // PReqDualSigned { piDualSigned, oiDualSigned }
   PReqParts out;
@@ -250,18 +265,6 @@ std::string hex(ByteView b) { return to_hex(b); }
 Bytes sha256(ByteView b) {
   auto d = crypto::digest(crypto::DigestAlg::kSha256, b);
   return d.ok() ? std::move(d).value() : Bytes{};
-}
-
-std::string amount_text(const Money& a) {
-  std::string digits = std::to_string(a.amount);
-  if (a.amt_exp10 < 0) {
-    auto places = static_cast<std::size_t>(-a.amt_exp10);
-    while (digits.size() <= places) digits.insert(0, "0");
-    digits.insert(digits.size() - places, ".");
-  } else {
-    for (std::int64_t i = 0; i < a.amt_exp10; ++i) digits += "0";
-  }
-  return (a.currency == 840 ? std::string("USD ") : fmt::format("[{}] ", a.currency)) + digits;
 }
 
 std::string last4(std::string_view pan) {

@@ -9,6 +9,7 @@
 #include "openset/asn1/set_paymsgs_capture.hpp"
 #include "openset/crypto/x509.hpp"
 #include "openset/pki/identity.hpp"
+#include "openset/seal/digest.hpp"
 #include "openset/seal/dual_signature.hpp"
 #include "openset/seal/envelope.hpp"
 #include "sql.hpp"
@@ -191,6 +192,7 @@ Answer Gateway::handle(ByteView der) {
       case asn1::Message::kCreditRequest: return on_cap_rev_or_cred(*w, der, Adjustment::kCred);
       case asn1::Message::kCreditReversalRequest: return on_cap_rev_or_cred(*w, der, Adjustment::kCredRev);
       case asn1::Message::kBatchAdministrationRequest: return on_batch_admin(*w, der);
+      case asn1::Message::kPCertificateRequest: return on_pcert_req(*w, der);
       default:
         return refusal(ErrorCode::kMessageNotSupported,
                        fmt::format("the gateway does not take {}", message_type_name(idx)));
@@ -325,58 +327,91 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
     return a;
   };
 
-  // The PI: dual-signed only (the gateway's policy requires cardholder certificates).
+  // The PI: dual-signed, or unsigned (PIUnsigned) where the brand's policy allows cardholders
+  // without certificates (notes §3.8).
   auto pi = asn1::decode<asn1::PI>(o.baggage);
   if (!pi.ok()) return with_set_code(std::move(pi).error(), ErrorCode::kDecodingFailure);
-  if (pi->value.index() == 0)
-    return answer(AuthCode::kSignatureRequired, nullptr, "unsigned PI refused");
   if (pi->value.index() == 2)
     return refusal(ErrorCode::kMessageNotSupported, "AuthToken PIs are not supported");
-  OPENSET_TRY(ByteView pi_ds_der, explicit_inner(o.baggage, 1));
-  const asn1::PIDualSigned& pi_ds = std::get<1>(pi->value);
-  if (pi_ds.pi_signature.signer_infos.size() != 1)
-    return refusal(ErrorCode::kSignatureFailure, "PISignature must have one signer");
-
-  // §8.4 item 3: the cardholder certificate (card type, our brand, valid, not revoked), then
-  // open exPIData (EX, PANData in the RSA block) and verify the dual signature.
-  std::vector<Bytes> pool = pi_ds.pi_signature.certificates ? *pi_ds.pi_signature.certificates
-                                                             : std::vector<Bytes>{};
-  pool.insert(pool.end(), config_.trust.certificates.begin(), config_.trust.certificates.end());
-  const auto& signer_id = pi_ds.pi_signature.signer_infos[0].issuer_and_serial_number;
-  std::optional<Bytes> ch_cert = find_certificate(signer_id, pool);
-  if (!ch_cert) return refusal(ErrorCode::kMissingCertificate, "no cardholder certificate");
-  OPENSET_TRY(pki::ValidatedPath path, validate_certificate(env_, *ch_cert, pki::CertType::kCardholder,
-                                                            config_.trust, pool, config_.brand));
-  std::vector<seal::TrustedSigner> trusted{seal::TrustedSigner{path.leaf_key, signer_id}};
-  auto opened = seal::open_dual_signed_pi(pi_ds_der, holder, trusted, config_.trust.policy);
-  if (!opened.ok()) {
-    Error e = std::move(opened).error();
-    e.set_code = static_cast<std::int32_t>(ErrorCode::kSignatureFailure);  // one code (seal.md)
-    return e;
-  }
-  OPENSET_TRY(asn1::PIHead head, asn1::decode<asn1::PIHead>(opened->pi_head));
-  OPENSET_TRY(asn1::PANData pan, asn1::decode<asn1::PANData>(opened->pan_data.view()));
-  struct Wipe {
-    asn1::PANData& p;
-    ~Wipe() {
-      secure_wipe(p.pan.data(), p.pan.size());
-      secure_wipe(p.pan_secret);
+  asn1::PIHead head;
+  Bytes h_oi_data;  // DD{OIData} from the PI-OILink
+  struct CardData {
+    std::string pan, expiry;
+    ~CardData() {
+      secure_wipe(pan.data(), pan.size());
+      secure_wipe(expiry.data(), expiry.size());
     }
-  } wipe{pan};
+  } card;
+  if (pi->value.index() == 0) {
+    if (config_.cardholder_certificate_required)
+      return answer(AuthCode::kSignatureRequired, nullptr,
+                    "unsigned PI refused: the brand requires cardholder certificates");
+    OPENSET_TRY(ByteView pi_u_der, explicit_inner(o.baggage, 0));
+    auto opened = seal::open_unsigned_pi(pi_u_der, holder, config_.trust.policy);
+    if (!opened.ok()) {
+      Error e = std::move(opened).error();
+      e.set_code = static_cast<std::int32_t>(ErrorCode::kSignatureFailure);  // one code (seal.md)
+      return e;
+    }
+    OPENSET_TRY(head, asn1::decode<asn1::PIHead>(opened->pi_head));
+    OPENSET_TRY(asn1::PANToken token, asn1::decode<asn1::PANToken>(opened->pan_token.view()));
+    card.pan = std::move(token.pan);
+    card.expiry = std::move(token.card_expiry);
+    secure_wipe(token.pan.data(), token.pan.size());
+    // TransStain of an unsigned PI: HMAC{XID, exNonce} (docs/departures.md P-23).
+    OPENSET_TRY(Bytes stain, seal::HMAC(crypto::suite(opened->suite), token.ex_nonce,
+                                        xid_der(head.trans_ids.xid)));
+    if (!ct_equal(stain, head.trans_stain))
+      return answer(AuthCode::kPiAuthMismatch, nullptr, "TransStain does not match the PANToken");
+    h_oi_data = std::move(opened->h_oi_data);
+  } else {
+    OPENSET_TRY(ByteView pi_ds_der, explicit_inner(o.baggage, 1));
+    const asn1::PIDualSigned& pi_ds = std::get<1>(pi->value);
+    if (pi_ds.pi_signature.signer_infos.size() != 1)
+      return refusal(ErrorCode::kSignatureFailure, "PISignature must have one signer");
 
-  // §3.8 / §8.4 item 3: the certificate's unique cardholder ID is HMAC(PANSecret, PAN, expiry).
-  {
+    // §8.4 item 3: the cardholder certificate (card type, our brand, valid, not revoked), then
+    // open exPIData (EX, PANData in the RSA block) and verify the dual signature.
+    std::vector<Bytes> pool = pi_ds.pi_signature.certificates ? *pi_ds.pi_signature.certificates
+                                                               : std::vector<Bytes>{};
+    pool.insert(pool.end(), config_.trust.certificates.begin(), config_.trust.certificates.end());
+    const auto& signer_id = pi_ds.pi_signature.signer_infos[0].issuer_and_serial_number;
+    std::optional<Bytes> ch_cert = find_certificate(signer_id, pool);
+    if (!ch_cert) return refusal(ErrorCode::kMissingCertificate, "no cardholder certificate");
+    OPENSET_TRY(pki::ValidatedPath path, validate_certificate(env_, *ch_cert, pki::CertType::kCardholder,
+                                                              config_.trust, pool, config_.brand));
+    std::vector<seal::TrustedSigner> trusted{seal::TrustedSigner{path.leaf_key, signer_id}};
+    auto opened = seal::open_dual_signed_pi(pi_ds_der, holder, trusted, config_.trust.policy);
+    if (!opened.ok()) {
+      Error e = std::move(opened).error();
+      e.set_code = static_cast<std::int32_t>(ErrorCode::kSignatureFailure);  // one code (seal.md)
+      return e;
+    }
+    OPENSET_TRY(head, asn1::decode<asn1::PIHead>(opened->pi_head));
+    OPENSET_TRY(asn1::PANData pan, asn1::decode<asn1::PANData>(opened->pan_data.view()));
+    struct Wipe {
+      asn1::PANData& p;
+      ~Wipe() {
+        secure_wipe(p.pan.data(), p.pan.size());
+        secure_wipe(p.pan_secret);
+      }
+    } wipe{pan};
+
+    // §3.8 / §8.4 item 3: the certificate's unique cardholder ID is HMAC(PANSecret, PAN, expiry).
     OPENSET_TRY(std::string cn, common_name_of(*ch_cert));
     SecretBytes pan_secret(pan.pan_secret);
     auto id = pki::unique_cardholder_id(crypto::suite(path.suite), pan.pan, pan.card_expiry, pan_secret);
     if (!id.ok() || *id != cn)
       return answer(AuthCode::kInvalidTransaction, nullptr,
                     "the card data does not match the cardholder certificate");
+    card.pan = pan.pan;
+    card.expiry = pan.card_expiry;
+    h_oi_data = std::move(opened->h_oi_data);
   }
   // §8.4 item 4: the PI and the merchant's order are one purchase.
   if (!item.check_digests)
     return answer(AuthCode::kPiAuthMismatch, nullptr, "AuthReq without CheckDigests");
-  if (!ct_equal(asn1::encode(item.check_digests->h_oi_data), opened->h_oi_data))
+  if (!ct_equal(asn1::encode(item.check_digests->h_oi_data), h_oi_data))
     return answer(AuthCode::kPiAuthMismatch, nullptr, "DD(OIData) of the PI differs from HOIData");
   if (asn1::encode(item.check_digests->hod2) != asn1::encode(head.inputs.hod))
     return answer(AuthCode::kPiAuthMismatch, nullptr, "PIHead's HOD differs from HOD2");
@@ -403,8 +438,8 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
   // §8.4 item 8: the acquirer, which asks the issuer (reference: XID and RRPID).
   AuthorizationRequest req;
   req.reference = hex(xid) + ":" + hex(rrpid);
-  req.pan = pan.pan;
-  req.expiry = pan.card_expiry;
+  req.pan = card.pan;
+  req.expiry = card.expiry;
   req.amount = amount;
   req.merchant_id = merchant_id;
   req.at = env_.now();

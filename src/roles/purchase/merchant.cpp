@@ -171,7 +171,9 @@ Result<std::unique_ptr<Merchant>> Merchant::open(const std::string& db_path, Mer
   OPENSET_TRY(store::Database db, store::Database::open(db_path, store::Database::Mode::kCreate));
   OPENSET_CHECK(db.exec(kSchema));
   OPENSET_CHECK(create_batch_schema(db));
-  return std::unique_ptr<Merchant>(new Merchant(std::move(db), std::move(config), env, std::move(mid)));
+  std::unique_ptr<Merchant> m(new Merchant(std::move(db), std::move(config), env, std::move(mid)));
+  OPENSET_CHECK(m->load_gateway_certificates());
+  return m;
 }
 
 void Merchant::log(std::string_view line) const {
@@ -195,7 +197,7 @@ Result<std::string> Merchant::create_order(ByteView od, const Money& amount) {
                           order_id, od, amount.currency, amount.amount, amount.amt_exp10,
                           env_.now(), env_.now()));
   OPENSET_CHECK(tx.commit());
-  log(fmt::format("merchant: order {} created for {}", order_id, amount_text(amount)));
+  log(fmt::format("merchant: order {} created for {}", order_id, format_amount(amount)));
   return order_id;
 }
 
@@ -208,6 +210,7 @@ Answer Merchant::handle(ByteView der) {
     if (idx == asn1::Message::kAuthorizationResponse || idx == asn1::Message::kCaptureResponse ||
         idx == asn1::Message::kAuthReversalResponse || idx == asn1::Message::kCaptureReversalResponse ||
         idx == asn1::Message::kCreditResponse || idx == asn1::Message::kCreditReversalResponse ||
+        idx == asn1::Message::kPCertificateResponse ||
         idx == asn1::Message::kBatchAdministrationResponse)
       reply_to = Peer::kGateway;
     if (idx == asn1::Message::kError) return on_error(*w, der);
@@ -223,6 +226,7 @@ Answer Merchant::handle(ByteView der) {
       case asn1::Message::kCreditReversalResponse: return on_cap_rev_or_cred_res(*w, der, "credrev");
       case asn1::Message::kInquiryRequest: return on_inq_req(*w, der);
       case asn1::Message::kBatchAdministrationResponse: return on_batch_admin_res(*w, der);
+      case asn1::Message::kPCertificateResponse: return on_pcert_res(*w, der);
       default:
         return refusal(ErrorCode::kMessageNotSupported,
                        fmt::format("the merchant does not take {}", message_type_name(idx)));
@@ -321,13 +325,12 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
   const auto& h = w.message_header;
   OPENSET_TRY(ByteView body, message_body(der));
   auto parts_r = preq_parts(body);
-  if (!parts_r.ok()) {
-    if (parts_r.error().code == Errc::kUnsupported)
-      return refusal(ErrorCode::kSignatureRequired,
-                     "this merchant requires a cardholder certificate (dual-signed PReq)");
-    return with_set_code(std::move(parts_r).error(), ErrorCode::kDecodingFailure);
-  }
+  if (!parts_r.ok()) return with_set_code(std::move(parts_r).error(), ErrorCode::kDecodingFailure);
   const PReqParts& parts = *parts_r;
+  // A cardholder without a certificate (PReqUnsigned) only where the brand allows it.
+  if (parts.unsigned_pi && config_.cardholder_certificate_required)
+    return refusal(ErrorCode::kSignatureRequired,
+                   "this merchant's brand requires a cardholder certificate (dual-signed PReq)");
   OPENSET_TRY(asn1::OIData oi, asn1::decode<asn1::OIData>(parts.oi_data));
 
   // Header consistent with the body (notes §1.7).
@@ -369,22 +372,31 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
   }
 
   // §8.3 item 4: the cardholder's signature certificate (card type, the order's brand, valid,
-  // not revoked) and the dual signature over DD(OIData received) + DD(PIData).
-  OPENSET_TRY(asn1::SignedData pi_sig, asn1::decode<asn1::SignedData>(parts.pi_signature));
-  if (pi_sig.signer_infos.size() != 1)
-    return refusal(ErrorCode::kSignatureFailure, "PISignature must have one signer");
-  std::vector<Bytes> pool = pi_sig.certificates ? *pi_sig.certificates : std::vector<Bytes>{};
-  pool.insert(pool.end(), config_.trust.certificates.begin(), config_.trust.certificates.end());
-  std::optional<Bytes> ch_cert =
-      find_certificate(pi_sig.signer_infos[0].issuer_and_serial_number, pool);
-  if (!ch_cert) return refusal(ErrorCode::kMissingCertificate, "no cardholder certificate");
-  OPENSET_TRY(pki::ValidatedPath path, validate_certificate(env_, *ch_cert, pki::CertType::kCardholder,
-                                                            config_.trust, pool, brand));
-  std::vector<seal::TrustedSigner> trusted{
-      seal::TrustedSigner{path.leaf_key, pi_sig.signer_infos[0].issuer_and_serial_number}};
-  auto dual = seal::verify_dual_signature_merchant(pi_sig, parts.oi_data, parts.h_pi_data,
-                                                   trusted, config_.trust.policy);
-  if (!dual.ok()) return with_set_code(std::move(dual).error(), ErrorCode::kSignatureFailure);
+  // not revoked) and the dual signature over DD(OIData received) + DD(PIData). An unsigned PReq
+  // has neither: the gateway ties its PI to this order by HOIData (notes §3.8).
+  std::optional<Bytes> ch_cert;
+  if (!parts.unsigned_pi) {
+    OPENSET_TRY(asn1::SignedData pi_sig, asn1::decode<asn1::SignedData>(parts.pi_signature));
+    if (pi_sig.signer_infos.size() != 1)
+      return refusal(ErrorCode::kSignatureFailure, "PISignature must have one signer");
+    std::vector<Bytes> pool = pi_sig.certificates ? *pi_sig.certificates : std::vector<Bytes>{};
+    pool.insert(pool.end(), config_.trust.certificates.begin(), config_.trust.certificates.end());
+    ch_cert = find_certificate(pi_sig.signer_infos[0].issuer_and_serial_number, pool);
+    if (!ch_cert) return refusal(ErrorCode::kMissingCertificate, "no cardholder certificate");
+    OPENSET_TRY(pki::ValidatedPath path, validate_certificate(env_, *ch_cert, pki::CertType::kCardholder,
+                                                              config_.trust, pool, brand));
+    std::vector<seal::TrustedSigner> trusted{
+        seal::TrustedSigner{path.leaf_key, pi_sig.signer_infos[0].issuer_and_serial_number}};
+    auto dual = seal::verify_dual_signature_merchant(pi_sig, parts.oi_data, parts.h_pi_data,
+                                                     trusted, config_.trust.policy);
+    if (!dual.ok()) return with_set_code(std::move(dual).error(), ErrorCode::kSignatureFailure);
+  } else {
+    // The DD{PIDataUnsigned} must at least be a detached digest of our suite.
+    auto dd = asn1::decode<asn1::DigestedData>(parts.h_pi_data);
+    if (!dd.ok() || dd->content_info.content ||
+        !(dd->content_info.content_type == content_type(CT::kPIDataUnsigned)))
+      return refusal(ErrorCode::kDecodingFailure, "OIUnsigned: t2 is not a detached DD{PIDataUnsigned}");
+  }
 
   // §8.3 item 2: the TransIDs it issued and the Chall-M it sent.
   if (asn1::encode(oi.trans_ids) != trans_ids_der) {
@@ -419,7 +431,7 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
   OPENSET_TRY(asn1::AuthReqData ard,
               make_auth_req_data(env_, suite, merchant_id_, auth_rrpid, oi.trans_ids,
                                  parts.oi_data, hod2, amount));
-  Bytes pi = explicit_wrap(1, parts.pi_dual_signed);
+  Bytes pi = parts.unsigned_pi ? explicit_wrap(0, parts.pi_unsigned) : explicit_wrap(1, parts.pi_dual_signed);
   OPENSET_TRY(Bytes auth_req,
               make_auth_req(env_, config_.credentials, gw->key_exchange_certificate, ard, pi));
 
@@ -429,12 +441,14 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
                           "oi_rrpid = ?, oi_chall_c = ?, auth_rrpid = ?, auth_req = ?, "
                           "updated_at = ? WHERE id = ?",
                           digest, oi.rrpid, oi.chall_c, auth_rrpid, auth_req, env_.now(), id));
-  OPENSET_CHECK(sql::exec(db_,
-                          "INSERT OR REPLACE INTO merchant_cardholders (order_id, cert_digest) VALUES (?, ?)",
-                          order_id, sha256(*ch_cert)));
+  if (ch_cert)
+    OPENSET_CHECK(sql::exec(db_,
+                            "INSERT OR REPLACE INTO merchant_cardholders (order_id, cert_digest) VALUES (?, ?)",
+                            order_id, sha256(*ch_cert)));
   OPENSET_CHECK(tx.commit());
-  log(fmt::format("merchant: order {}: PReq checked (dual signature, HOD, Chall-M), AuthReq for {}",
-                  order_id, amount_text(amount)));
+  log(fmt::format("merchant: order {}: PReq checked ({}, HOD, Chall-M), AuthReq for {}", order_id,
+                  parts.unsigned_pi ? "unsigned, no cardholder certificate" : "dual signature",
+                  format_amount(amount)));
   Answer a;
   a.send.push_back(Outgoing{Peer::kGateway, "AuthReq", std::move(auth_req)});
   return a;
@@ -795,7 +809,7 @@ Result<Answer> Merchant::send_adjustment(std::string_view order_id, std::string_
                           rrpid, kind, order_id, asked.currency, asked.amount, asked.amt_exp10, wire, env_.now(),
                           env_.now()));
   OPENSET_CHECK(tx.commit());
-  log(fmt::format("merchant: order {}: {} for {} to the {} gateway", order_id, type, amount_text(asked), brand));
+  log(fmt::format("merchant: order {}: {} for {} to the {} gateway", order_id, type, format_amount(asked), brand));
   Answer a;
   a.send.push_back(Outgoing{Peer::kGateway, type, std::move(wire)});
   return a;
@@ -857,7 +871,7 @@ Result<Answer> Merchant::on_auth_rev_res(const asn1::MessageWrapper& w, ByteView
                           der, static_cast<std::int64_t>(data.auth_rev_code), amt.amount, env_.now(), *h.rrpid));
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: order {}: AuthRevRes AuthRevCode {}, authorized {}", order_id,
-                  static_cast<int>(data.auth_rev_code), amount_text(amt)));
+                  static_cast<int>(data.auth_rev_code), format_amount(amt)));
   return Answer{};
 }
 

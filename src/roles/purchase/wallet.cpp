@@ -93,13 +93,6 @@ LogEntry read_entry(const store::Statement& s) {
   return e;
 }
 
-// DER of the XID as an OCTET STRING: HMAC{XID, Secret} keys the DER of XID (notes §2.2, §3.5).
-Bytes xid_der(ByteView xid) {
-  der::Writer w;
-  w.add_octet_string(xid);
-  return w.finish();
-}
-
 }  // namespace
 
 std::string_view to_string(WalletStatus s) {
@@ -123,7 +116,10 @@ Result<std::unique_ptr<Wallet>> Wallet::open(const std::string& db_path, WalletC
                                              Env env) {
   if (config.credentials.suite == nullptr)
     return Error(Errc::kInvalidArgument, "wallet: no suite");
-  if (config.card.pan_secret.size() != 20 || config.card.card_secret.size() != 20)
+  // A card with a certificate has its PANSecret and CardSecret; a card without one (PReqUnsigned,
+  // notes §3.8) has neither.
+  const bool certified = !config.credentials.signature_certificate.empty();
+  if (certified && (config.card.pan_secret.size() != 20 || config.card.card_secret.size() != 20))
     return Error(Errc::kInvalidArgument, "wallet: PANSecret and CardSecret must be 20 octets");
   OPENSET_TRY(store::Database db, store::Database::open(db_path, store::Database::Mode::kCreate));
   OPENSET_CHECK(db.exec(kSchema));
@@ -179,7 +175,7 @@ Result<Started> Wallet::start_purchase(const PurchaseOrder& order) {
   OPENSET_CHECK(tx.commit());
   if (config_.log)
     config_.log(fmt::format("wallet: purchase {} started with {} for {} ({} card ending {})", *id,
-                            order.merchant, amount_text(order.amount), card.brand, last4(card.pan)));
+                            order.merchant, format_amount(order.amount), card.brand, last4(card.pan)));
   return Started{*id, std::move(wire)};
 }
 
@@ -283,32 +279,50 @@ Result<Answer> Wallet::on_pinit_res(const asn1::MessageWrapper& w, ByteView der)
   oi.bin = card.pan.substr(0, 6);
   Bytes oi_der = asn1::encode(oi);
 
+  // A cardholder without a signature certificate sends PReqUnsigned (notes §3.8): the PANToken
+  // instead of PANData, no dual signature, and TransStain keyed with the PANToken's exNonce
+  // (there is no CardSecret; docs/departures.md P-23).
+  const bool certified = !config_.credentials.signature_certificate.empty();
+  const Bytes unsigned_ex_nonce = certified ? Bytes{} : env_.random.bytes(20);
   asn1::PIHead head;
   head.trans_ids = tids;
   head.inputs.hod = hod;
   head.inputs.purch_amt = amount;
   head.merchant_id = asn1::MerchantID(merchant_id);
-  OPENSET_TRY(head.trans_stain, seal::HMAC(suite, card.card_secret.view(), xid_der(tids.xid)));
+  OPENSET_TRY(head.trans_stain, seal::HMAC(suite, certified ? card.card_secret.view() : ByteView(unsigned_ex_nonce),
+                                           xid_der(tids.xid)));
   head.sw_ident = std::string(kSoftwareIdent);
   Bytes head_der = asn1::encode(head);
 
-  asn1::PANData pan_data;
-  pan_data.pan = card.pan;
-  pan_data.card_expiry = card.expiry;
-  pan_data.pan_secret = card.pan_secret.expose();
-  pan_data.ex_nonce = env_.random.bytes(20);
-  SecretBytes pan_der(asn1::encode(pan_data));
-  secure_wipe(pan_data.pan_secret);
-  secure_wipe(pan_data.pan.data(), pan_data.pan.size());
-
-  OPENSET_TRY(seal::Signer signer, config_.credentials.signer(true));
   OPENSET_TRY(seal::Recipient gateway, recipient_of(*gateway_kx, suite));
-  OPENSET_TRY(seal::DualSignedPI dual,
-              seal::seal_dual_signed_pi(signer, gateway, head_der, oi_der, pan_der.view()));
-  OPENSET_TRY(asn1::PIDualSigned pi, asn1::decode<asn1::PIDualSigned>(dual.pi_dual_signed));
-  OPENSET_TRY(asn1::OIDualSigned oids, asn1::decode<asn1::OIDualSigned>(dual.oi_dual_signed));
   asn1::PReq preq;
-  preq.value.emplace<0>(asn1::PReqDualSigned{std::move(pi), std::move(oids)});
+  if (certified) {
+    asn1::PANData pan_data;
+    pan_data.pan = card.pan;
+    pan_data.card_expiry = card.expiry;
+    pan_data.pan_secret = card.pan_secret.expose();
+    pan_data.ex_nonce = env_.random.bytes(20);
+    SecretBytes pan_der(asn1::encode(pan_data));
+    secure_wipe(pan_data.pan_secret);
+    secure_wipe(pan_data.pan.data(), pan_data.pan.size());
+
+    OPENSET_TRY(seal::Signer signer, config_.credentials.signer(true));
+    OPENSET_TRY(seal::DualSignedPI dual,
+                seal::seal_dual_signed_pi(signer, gateway, head_der, oi_der, pan_der.view()));
+    OPENSET_TRY(asn1::PIDualSigned pi, asn1::decode<asn1::PIDualSigned>(dual.pi_dual_signed));
+    OPENSET_TRY(asn1::OIDualSigned oids, asn1::decode<asn1::OIDualSigned>(dual.oi_dual_signed));
+    preq.value.emplace<0>(asn1::PReqDualSigned{std::move(pi), std::move(oids)});
+  } else {
+    asn1::PANToken token;
+    token.pan = card.pan;
+    token.card_expiry = card.expiry;
+    token.ex_nonce = unsigned_ex_nonce;
+    SecretBytes token_der(asn1::encode(token));
+    secure_wipe(token.pan.data(), token.pan.size());
+    OPENSET_TRY(seal::UnsignedPI u, seal::seal_unsigned_pi(suite, gateway, head_der, oi_der, token_der.view()));
+    OPENSET_TRY(asn1::OIUnsigned oiu, asn1::decode<asn1::OIUnsigned>(u.oi_unsigned));
+    preq.value.emplace<1>(asn1::PReqUnsigned{std::move(u.pi_unsigned), std::move(oiu)});
+  }
   asn1::Message m;
   m.value.emplace<asn1::Message::kPurchaseRequest>(std::move(preq));
   Bytes wire = wrap(make_header(env_, asn1::MessageIDs{tids.lid_c, tids.lid_m, tids.xid}, oi.rrpid),
@@ -526,7 +540,27 @@ Result<Answer> Wallet::on_error(const asn1::MessageWrapper& w, ByteView der) {
                                    "preq_rrpid = ?) AND status IN ('initiated', 'requested')",
                                    *rrpid, *rrpid));
   if (!id) return Answer{};
+  // Only the merchant's signed Error (a merchant signature certificate of the card's brand whose
+  // signature verifies) ends a purchase: merchants always sign theirs (notes §4.11), so an
+  // unsigned or forged one could come from anyone on the path. It is kept in the trail only.
+  const auto& err = std::get<asn1::Message::kError>(w.message.value);
+  bool genuine = false;
+  if (err.value.index() == 0) {
+    auto cs = verify_signed(env_, std::get<0>(err.value), content_type(CT::kErrorTBS),
+                            pki::CertType::kMerchantSignature, config_.trust, config_.card.brand);
+    genuine = cs.ok();
+  }
   OPENSET_TRY(store::Transaction tx, db_.begin());
+  if (!genuine) {
+    OPENSET_CHECK(trail(*id, "received", "Error", der));
+    OPENSET_CHECK(tx.commit());
+    if (config_.log)
+      config_.log(fmt::format("wallet: purchase {}: an {} Error (ErrorCode {}) recorded, the purchase "
+                              "stands",
+                              *id, err.value.index() == 0 ? "unverifiable" : "unsigned",
+                              static_cast<int>(e.code)));
+    return Answer{};
+  }
   OPENSET_CHECK(sql::exec(db_,
                           "UPDATE wallet_purchases SET status = 'refused', error_code = ?, "
                           "updated_at = ? WHERE id = ?",

@@ -230,6 +230,30 @@ TEST_P(CheckTest, MerchantRefusesAPInitReqForAnUnknownOrder) {
   EXPECT_EQ(e.error_code, static_cast<std::int64_t>(ErrorCode::kUnknownLID));
 }
 
+TEST_P(CheckTest, TheWalletEndsAPurchaseOnlyOnTheMerchantsSignedError) {
+  w->start();
+  auto r = w->purchase(usd(5000), kOD, std::nullopt, std::nullopt, {}, World::Stop::kBeforePReq);
+  ASSERT_FALSE(r.refused) << r.detail;
+  auto status = [&] { return must(w->wallet->history()).at(0).status; };
+  ASSERT_EQ(status(), WalletStatus::kRequested);
+  Error why = refusal(ErrorCode::kUnknownXID, "forged");
+  // Unsigned (anyone on the path could send it): recorded, the purchase stands.
+  Bytes unsigned_error = must(make_error_message(w->env, why, r.preq, nullptr));
+  EXPECT_TRUE(w->to_wallet(unsigned_error).ok());
+  EXPECT_EQ(status(), WalletStatus::kRequested);
+  // Signed, but by a cardholder certificate (not a merchant's): the same.
+  seal::Signer card = must(w->cardholder.signer(true));
+  EXPECT_TRUE(w->to_wallet(must(make_error_message(w->env, why, r.preq, &card))).ok());
+  EXPECT_EQ(status(), WalletStatus::kRequested);
+  auto trail = must(w->wallet->show(r.wallet_id)).trail;
+  EXPECT_EQ(std::count_if(trail.begin(), trail.end(), [](const TrailItem& t) { return t.type == "Error"; }), 2);
+  // The merchant's own signed Error ends it.
+  seal::Signer merchant = must(w->merchant.signer(true));
+  EXPECT_TRUE(w->to_wallet(must(make_error_message(w->env, why, r.preq, &merchant))).ok());
+  EXPECT_EQ(status(), WalletStatus::kRefused);
+  EXPECT_EQ(must(w->wallet->history()).at(0).error_code, static_cast<std::int64_t>(ErrorCode::kUnknownXID));
+}
+
 TEST_P(CheckTest, ReplayedPReqGetsTheFirstAnswerAndMovesNothing) {
   w->start();
   auto r = w->purchase(usd(5000));

@@ -91,4 +91,33 @@ Result<OpenedDualSignedPI> open_dual_signed_pi(ByteView pi_dual_signed_der,
                                                std::span<const TrustedSigner> cardholder,
                                                const Policy& policy);
 
+// ---------------------------------------------------------------------------------------------
+// The unsigned PI (a cardholder without a certificate, notes §3.8 "PReqUnsigned"):
+//   PIUnsigned     ::= EXH{P, PI-OILink, PANToken}     (id-set-content-PIUnsignedTBE, BC
+//                                                       crypto::block_contents::kKeyHashPanToken)
+//   PIDataUnsigned ::= SEQUENCE { piHead PIHead, panToken PANToken }
+//   OIUnsigned     ::= L{OIData, PIDataUnsigned}
+// No signature binds the halves: the PI names the order by DD{OIData} inside the envelope only
+// the gateway opens, and the merchant's CheckDigests.hOIData must equal it (as for PIDualSigned).
+
+struct UnsignedPI {
+  asn1::EnvelopedData pi_unsigned;  // PIUnsigned
+  Bytes pi_unsigned_der;            // its DER (what the merchant forwards in PI [0])
+  Bytes oi_unsigned;                // DER of OIUnsigned = L{OIData, PIDataUnsigned}
+};
+// Builds PIUnsigned and OIUnsigned from the DER of PIHead, OIData and PANToken.
+Result<UnsignedPI> seal_unsigned_pi(const crypto::Suite& suite, const Recipient& gateway,
+                                    ByteView pi_head_der, ByteView oi_data_der,
+                                    ByteView pan_token_der);
+
+struct OpenedUnsignedPI {
+  crypto::SuiteId suite = crypto::SuiteId::kModern;
+  Bytes pi_head;          // PIHead TLV as decrypted
+  SecretBytes pan_token;  // PANToken TLV from the RSA block (its DD in the plaintext checked)
+  Bytes h_oi_data;        // DER of DD{OIData} from PI-OILink: compare with the merchant's HOIData
+};
+// The gateway: open_EXH with its key-exchange key, then the PI-OILink's parts.
+Result<OpenedUnsignedPI> open_unsigned_pi(ByteView pi_unsigned_der, const KeyHolder& gateway,
+                                          const Policy& policy);
+
 }  // namespace openset::seal

@@ -214,7 +214,7 @@ class Carrier {
   std::string name_;
 };
 
-// Amount text for people: "123.45 USD" (ISO 4217 numeric codes of the currencies we know).
-std::string format_amount(const Money& m);
+// Amount text for people: "123.45 USD" (roles/common).
+using roles::format_amount;
 
 }  // namespace openset::roles::commerce

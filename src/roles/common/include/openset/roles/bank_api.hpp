@@ -32,6 +32,9 @@ namespace openset::roles {
 // amount x 10^amtExp10. Banks keep minor units and refuse an amount whose amtExp10 is not the
 // currency's minor-unit exponent (kCurrency below).
 using Money = asn1::CurrencyAmount;
+// Amount text for people and reports: "123.45 USD", "-5.00 EUR" (ISO 4217 numeric codes of the
+// currencies we know; others "ISO4217:<n>").
+std::string format_amount(const Money& m);
 
 // ---- registration (certificate protocols) ------------------------------------------------
 

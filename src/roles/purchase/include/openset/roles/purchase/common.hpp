@@ -102,16 +102,21 @@ Result<Pair> split_pair(ByteView sequence_der);
 // `[tag] EXPLICIT` around a TLV.
 Bytes explicit_wrap(std::uint32_t tag, ByteView tlv);
 
-// What the parts of a received PReqDualSigned are, as received (notes §3.4).
+// What the parts of a received PReq are, as received (notes §3.4): PReqDualSigned, or
+// PReqUnsigned { piUnsigned, oiUnsigned } from a cardholder without a certificate.
 struct PReqParts {
+  bool unsigned_pi = false;  // PReqUnsigned
   ByteView pi_dual_signed;  // PIDualSigned TLV (what the merchant forwards in PI [1])
   ByteView pi_signature;    // PISignature (SignedData) TLV
   ByteView oi_dual_signed;  // OIDualSigned TLV
-  ByteView oi_data;         // OIData TLV (t1 of OIDualSigned)
-  ByteView h_pi_data;       // DD{PIData} TLV (t2 of OIDualSigned)
+  ByteView pi_unsigned;     // PReqUnsigned: PIUnsigned TLV (forwarded in PI [0])
+  ByteView oi_data;         // OIData TLV (t1 of OIDualSigned / OIUnsigned)
+  ByteView h_pi_data;       // DD{PIData} / DD{PIDataUnsigned} TLV (t2 of the linkage)
 };
-// From the PReq TLV (message_body of a PReq wrapper). kUnsupported for pReqUnsigned.
+// From the PReq TLV (message_body of a PReq wrapper).
 Result<PReqParts> preq_parts(ByteView preq_der);
+// DER of the XID as an OCTET STRING: TransStain = HMAC{XID, Secret} keys it (notes §2.2, §3.5).
+Bytes xid_der(ByteView xid);
 
 // ---- opening what a certified party signed and enveloped to us -----------------------------
 
@@ -158,8 +163,6 @@ Result<Bytes> first_valid(const Env& env, std::span<const Bytes> candidates, pki
 const der::Oid& content_type(asn1::oid::ContentType t);
 std::string hex(ByteView b);
 Bytes sha256(ByteView b);
-// "USD 123.45" (ISO 4217 840 = USD; others "[978] 12.50").
-std::string amount_text(const Money& m);
 // Last four digits of a PAN ("1111"); never more.
 std::string last4(std::string_view pan);
 // value(a) <= value(b) for two amounts of the same currency and exponent.

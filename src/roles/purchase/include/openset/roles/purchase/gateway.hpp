@@ -27,9 +27,15 @@ namespace openset::roles::purchase {
 struct GatewayConfig {
   Credentials credentials;  // gateway signature + key-exchange certificates and their chain
   std::string brand;        // the brand whose PCA certified this gateway
+  // The acquirer BINs this gateway serves: a PCertReq naming another BIN is answered unknownBIN
+  // (notes §4.8). Empty: the gateway answers for every BIN of its brand.
+  std::vector<std::string> acquirer_bins;
   TrustContext trust;
   Freshness freshness;
   Log log;
+  // The brand's policy on cardholders without certificates: true declines an unsigned PI
+  // (AuthCode signatureRequired, notes §3.8); false authorizes it on the PANToken.
+  bool cardholder_certificate_required = true;
 };
 
 struct AuthorizationView {
@@ -91,6 +97,7 @@ class Gateway {
   enum class Adjustment { kCapRev, kCred, kCredRev };
   Result<Answer> on_auth_rev_req(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_cap_rev_or_cred(const asn1::MessageWrapper& w, ByteView der, Adjustment kind);
+  Result<Answer> on_pcert_req(const asn1::MessageWrapper& w, ByteView der);
   // The merchant's key-exchange certificate among those it sent with its signature.
   Result<seal::Recipient> merchant_recipient(const OpenedSigned& o);
   // AuthAmt of an approved authorization minus what AuthRevReq released (nullopt: unknown).

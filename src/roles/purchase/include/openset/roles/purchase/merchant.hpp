@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "openset/asn1/set_paymsgs_capture.hpp"
 #include "openset/roles/purchase/batch.hpp"
 #include "openset/roles/purchase/common.hpp"
 #include "openset/store/database.hpp"
@@ -38,6 +39,9 @@ struct MerchantConfig {
   TrustContext trust;
   Freshness freshness;
   Log log;
+  // The brand's policy on cardholders without certificates (notes §3.8 PReqUnsigned): true
+  // refuses a PReqUnsigned with signatureRequired.
+  bool cardholder_certificate_required = true;
 };
 
 enum class OrderState {
@@ -111,6 +115,13 @@ class Merchant {
   Result<std::vector<OrderView>> orders();
   Result<OrderView> order(std::string_view order_id);
 
+  // PCertReq (notes §4.8): asks the gateway for its current certificates for each brand (and
+  // acquirer BIN); the PCertRes, once checked, replaces the route's gateway key-exchange
+  // certificate and chain, here and in the merchant's database (kept across restarts).
+  Result<Answer> request_gateway_certificates(const std::vector<asn1::BrandAndBIN>& brands);
+  // The gateway certificates the merchant currently uses, per brand.
+  std::vector<GatewayRoute> gateway_routes() const;
+
   const std::string& merchant_id() const { return merchant_id_; }
   store::Database& database() { return db_; }
 
@@ -139,6 +150,8 @@ class Merchant {
   Result<Answer> on_auth_rev_res(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_cap_rev_or_cred_res(const asn1::MessageWrapper& w, ByteView der, std::string_view kind);
   Result<Answer> on_inq_req(const asn1::MessageWrapper& w, ByteView der);
+  Result<Answer> on_pcert_res(const asn1::MessageWrapper& w, ByteView der);
+  Status load_gateway_certificates();
   Result<Answer> send_adjustment(std::string_view order_id, std::string_view kind, std::optional<Money> amount,
                                  std::optional<std::int64_t> batch_id = std::nullopt);
   Result<Bytes> make_pres(const asn1::TransIDs& tids, const Bytes& oi_rrpid, const Bytes& oi_chall_c,
