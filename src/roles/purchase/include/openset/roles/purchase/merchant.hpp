@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "openset/asn1/set_paymsgs_capture.hpp"
 #include "openset/roles/purchase/common.hpp"
 #include "openset/store/database.hpp"
 
@@ -52,6 +53,20 @@ enum class OrderState {
 };
 std::string_view to_string(OrderState s);
 
+// One authorization of an order (split shipments, installments, recurring payments:
+// merchant_split.cpp). Part 1 is the authorization of the PReq; later parts were authorized with
+// an AuthToken (Merchant::authorize_next).
+struct AuthorizationPart {
+  int part = 1;
+  Bytes auth_rrpid;
+  std::string state;  // authorizing, authorized, declined, refused, capturing, captured
+  Money requested;    // AuthReqAmt
+  std::optional<std::int64_t> auth_code;
+  std::optional<Money> authorized;  // AuthAmt
+  std::optional<std::int64_t> cap_code;
+  std::optional<Money> captured;    // CapAmt
+};
+
 struct OrderView {
   std::string order_id;  // LID-M
   std::string brand;
@@ -68,6 +83,18 @@ struct OrderView {
   std::optional<Money> refunded;          // credits (CredRes) minus credits reversed (CredRevRes)
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  // Every authorization of the order, part 1 first (one entry for a plain purchase).
+  std::vector<AuthorizationPart> parts;
+  bool has_auth_token = false;  // an AuthToken is held: authorize_next may ask for more
+};
+
+// What the cardholder and the merchant agreed about the payment in the shopping step (outside
+// SET, like the OD and the amount): a split shipment (the AuthReq asks for an AuthToken,
+// subsequentAuthInd) or installments / recurring payments (InstallRecurData, which the wallet
+// signs into HODInput and PIHead: notes §3.9).
+struct PaymentTerms {
+  bool split = false;
+  std::optional<asn1::InstallRecurData> install_recur;
 };
 
 struct CaptureItem {
@@ -107,6 +134,16 @@ class Merchant {
   Result<std::vector<OrderView>> orders();
   Result<OrderView> order(std::string_view order_id);
 
+  // Split shipments, installments and recurring payments (merchant_split.cpp; docs/purchase.md).
+  // The payment terms of an order not yet authorized (before its PReq arrives).
+  Status set_payment_terms(std::string_view order_id, const PaymentTerms& terms);
+  // A later AuthReq for the order whose PI is the AuthToken of the latest approved AuthRes (same
+  // XID, new RRPID): the next part of a split shipment, the next installment or recurring payment.
+  // Errors: no AuthToken held, an authorization still pending.
+  Result<Answer> authorize_next(std::string_view order_id, const Money& amount);
+  // CapReq for one authorization of the order (part 1: as capture({{order_id, amount}})).
+  Result<Answer> capture_part(std::string_view order_id, int part, std::optional<Money> amount = std::nullopt);
+
   const std::string& merchant_id() const { return merchant_id_; }
   store::Database& database() { return db_; }
 
@@ -125,6 +162,13 @@ class Merchant {
                           asn1::PResPayload payload, bool inquiry = false);
   const GatewayRoute* route(std::string_view brand) const;
   void log(std::string_view line) const;
+  // merchant_split.cpp
+  Result<PaymentTerms> payment_terms(std::string_view order_id);
+  Result<Answer> on_next_auth_res(const asn1::MessageWrapper& w, ByteView der);
+  Status record_auth_token(std::string_view order_id, const asn1::AuthResBaggage& baggage);
+  Status on_part_cap_res(const asn1::CapResItem& item, ByteView cap_rrpid);
+  Status on_part_error(ByteView rrpid);
+  Status add_parts(OrderView& o);
 
   store::Database db_;
   MerchantConfig config_;
