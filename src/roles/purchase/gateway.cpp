@@ -623,6 +623,8 @@ Result<std::optional<std::int64_t>> Gateway::current_authorized(ByteView auth_rr
   return sql::scalar(db_,
                      "SELECT a.amount - COALESCE((SELECT SUM(v.amount) FROM gateway_adjustment_items v "
                      "WHERE v.kind = 'authrev' AND v.code = 0 AND v.target = a.authorization_id), 0) "
+                     // the rest of a split-shipment part released at its capture (gateway_tokens.cpp)
+                     "- COALESCE((SELECT c.released FROM gateway_auth_chain c WHERE c.auth_rrpid = a.auth_rrpid), 0) "
                      "FROM gateway_authorizations a WHERE a.auth_rrpid = ? AND a.auth_code = 0",
                      auth_rrpid);
 }

@@ -203,6 +203,31 @@ TEST_P(SplitTest, PartialPartCaptureReleasesTheRestAndLeavesItAuthorizable) {
   EXPECT_EQ(ledger(), (Ledger{0, 6000, 6000}));
 }
 
+TEST_P(SplitTest, CaptureReversalOfAPartRestoresOnlyWhatItCaptured) {
+  w->start();
+  Bought b = bought(5000, split());
+  EXPECT_EQ(capture(b.order_id, 1, usd(2000)), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 2000, 2000}));
+  // CapRevReq voids part 1's capture: its 20.00 are held again, not the 30.00 released.
+  Answer rev = must(w->merchant_engine->reverse_capture(b.order_id));
+  Answer g = w->to_gateway(rev.send.at(0).message);
+  ASSERT_TRUE(g.ok()) << g.detail;
+  ASSERT_TRUE(w->to_merchant(g.send.at(0).message).ok());
+  EXPECT_EQ(ledger(), (Ledger{2000, 0, 0}));
+  // 20.00 still committed to part 1: 30.00 may be authorized, not more.
+  EXPECT_EQ(next(b.order_id, 3001).auth_code, code(AuthCode::kAmountError));
+  EXPECT_EQ(next(b.order_id, 3000).auth_code, code(AuthCode::kApproved));
+  EXPECT_EQ(ledger(), (Ledger{5000, 0, 0}));
+  // Part 1 cancelled with AuthRevReq: exactly its 20.00 go back.
+  Answer cancel = must(w->merchant_engine->reverse_authorization(b.order_id, usd(0)));
+  g = w->to_gateway(cancel.send.at(0).message);
+  ASSERT_TRUE(g.ok()) << g.detail;
+  ASSERT_TRUE(w->to_merchant(g.send.at(0).message).ok());
+  EXPECT_EQ(ledger(), (Ledger{3000, 0, 0}));
+  EXPECT_EQ(capture(b.order_id, 3), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 3000, 3000}));
+}
+
 TEST_P(SplitTest, SubsequentAuthorizationAboveTheRemainderIsAnAmountError) {
   w->start();
   Bought b = bought(5000, split());

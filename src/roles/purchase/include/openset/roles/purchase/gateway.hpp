@@ -67,7 +67,8 @@ class Gateway {
   Result<Answer> on_cap_rev_or_cred(const asn1::MessageWrapper& w, ByteView der, Adjustment kind);
   // The merchant's key-exchange certificate among those it sent with its signature.
   Result<seal::Recipient> merchant_recipient(const OpenedSigned& o);
-  // AuthAmt of an approved authorization minus what AuthRevReq released (nullopt: unknown).
+  // AuthAmt of an approved authorization minus what AuthRevReq released and, for a part of a
+  // split shipment, what was released at its capture (nullopt: unknown).
   Result<std::optional<std::int64_t>> current_authorized(ByteView auth_rrpid);
   void log(std::string_view line) const;
   // Split shipments and installment / recurring payments (gateway_tokens.cpp): an AuthReq whose
