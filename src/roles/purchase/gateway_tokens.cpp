@@ -214,6 +214,8 @@ Result<Answer> Gateway::on_auth_token(const asn1::EnvelopedData& token, const as
   OPENSET_TRY(auto used, sql::scalar(db_, "SELECT COUNT(*) FROM gateway_auth_chain WHERE parent_rrpid = ?", parent));
   if (used.value_or(0) > 0) return answer(AuthCode::kPiPreviouslyUsed, nullptr, "this AuthToken was already used");
 
+  // As for the first authorization: capture is a separate CapReq.
+  if (data.capture_now) return answer(AuthCode::kCaptureNotSupported, nullptr, "captureNow is not supported");
   // InstallRecurData, when the merchant repeats it, is the one the cardholder signed.
   if (item.auth_req_payload.install_recur_data &&
       (!atd.install_recur_data || !(*item.auth_req_payload.install_recur_data == *atd.install_recur_data)))

@@ -845,7 +845,8 @@ Result<Answer> Merchant::on_auth_rev_res(const asn1::MessageWrapper& w, ByteView
   const bool approved = data.auth_rev_code == asn1::AuthRevCode::kApproved;
   const Money& amt = data.auth_new_amt;
   OPENSET_TRY(store::Transaction tx, db_.begin());
-  if (approved)
+  OPENSET_TRY(bool of_part, on_part_auth_rev_res(*h.rrpid, approved, amt, cap_token_new));  // merchant_split.cpp
+  if (approved && !of_part)
     OPENSET_CHECK(sql::exec(db_,
                             "UPDATE merchant_orders SET state = ?, auth_currency = ?, auth_amount = ?, "
                             "auth_exp10 = ?, cap_token = ?, updated_at = ? WHERE order_id = ?",

@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS merchant_authorizations (
   amt_exp10     INTEGER NOT NULL,
   auth_req      BLOB NOT NULL,
   auth_res_digest BLOB,
-  state         TEXT NOT NULL,     -- authorizing, authorized, declined, refused, capturing, captured
+  state         TEXT NOT NULL,     -- authorizing, authorized, declined, refused, capturing, captured, reversed
   auth_code     INTEGER,
   auth_amount   INTEGER,
   cap_token     BLOB,
@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS merchant_authorizations (
   created_at    INTEGER NOT NULL,
   updated_at    INTEGER NOT NULL,
   UNIQUE (order_id, part));
+-- AuthRevReqs about a part >= 2 (the request itself is in merchant_adjustments).
+CREATE TABLE IF NOT EXISTS merchant_part_adjustments (
+  rrpid         BLOB PRIMARY KEY,
+  auth_rrpid    BLOB NOT NULL);
 )sql";
 
 Status Merchant::set_payment_terms(std::string_view order_id, const PaymentTerms& terms) {
@@ -253,6 +257,65 @@ Result<Answer> Merchant::capture_part(std::string_view order_id, int part, std::
   Answer a;
   a.send.push_back(Outgoing{Peer::kGateway, "CapReq", std::move(wire)});
   return a;
+}
+
+Result<Answer> Merchant::reverse_authorization_part(std::string_view order_id, int part, const Money& new_amount) {
+  if (part == 1) return reverse_authorization(order_id, new_amount);
+  OPENSET_TRY(store::Statement q, sql::prepare(db_,
+                                               "SELECT a.state, a.cap_token, a.auth_rrpid, a.currency, a.amount, "
+                                               "a.amt_exp10, a.auth_req, o.trans_ids, o.brand FROM "
+                                               "merchant_authorizations a JOIN merchant_orders o ON "
+                                               "o.order_id = a.order_id WHERE a.order_id = ? AND a.part = ?",
+                                               order_id, static_cast<std::int64_t>(part)));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return Error(Errc::kInvalidArgument, fmt::format("order {} has no part {}", order_id, part));
+  if (q.column_text(0) != "authorized")
+    return Error(Errc::kInvalidArgument, fmt::format("part {} of order {} is not authorized", part, order_id));
+  std::optional<Bytes> cap_token;
+  if (!q.column_is_null(1)) cap_token = q.column_blob(1);
+  const Bytes auth_rrpid = q.column_blob(2);
+  const Money requested{q.column_int64(3), q.column_int64(4), q.column_int64(5)};
+  const Bytes auth_req = q.column_blob(6);
+  OPENSET_TRY(asn1::TransIDs tids, asn1::decode<asn1::TransIDs>(q.column_blob(7)));
+  const std::string brand = q.column_text(8);
+  const GatewayRoute* gw = route(brand);
+  if (gw == nullptr) return Error(Errc::kInvalidArgument, "no gateway for brand " + brand);
+  // As send_adjustment: the PI as forwarded (here the AuthToken) from the AuthReq's baggage.
+  OPENSET_TRY(ByteView body, message_body(auth_req));
+  OPENSET_TRY(Pair parts, split_pair(body));
+  const Bytes rrpid = env_.random.bytes(20);
+  AuthRevRequest req{tids, auth_rrpid, requested, new_amount, to_bytes(parts.second), cap_token};
+  OPENSET_TRY(Bytes wire, make_auth_rev_req(env_, config_.credentials, merchant_id_, gw->key_exchange_certificate,
+                                            rrpid, req));
+  OPENSET_TRY(store::Transaction tx, db_.begin());
+  OPENSET_CHECK(sql::exec(db_,
+                          "INSERT INTO merchant_adjustments (rrpid, kind, order_id, currency, amount, amt_exp10, "
+                          "request, state, created_at, updated_at) VALUES (?, 'authrev', ?, ?, ?, ?, ?, 'sent', ?, ?)",
+                          rrpid, order_id, new_amount.currency, new_amount.amount, new_amount.amt_exp10, wire,
+                          env_.now(), env_.now()));
+  OPENSET_CHECK(sql::exec(db_, "INSERT INTO merchant_part_adjustments (rrpid, auth_rrpid) VALUES (?, ?)", rrpid,
+                          auth_rrpid));
+  OPENSET_CHECK(tx.commit());
+  log(fmt::format("merchant: order {}: AuthRevReq for part {} to {}", order_id, part, amount_text(new_amount)));
+  Answer a;
+  a.send.push_back(Outgoing{Peer::kGateway, "AuthRevReq", std::move(wire)});
+  return a;
+}
+
+// An AuthRevRes about a part >= 2: recorded on the part (true), not on the order's part 1.
+Result<bool> Merchant::on_part_auth_rev_res(ByteView rrpid, bool approved, const Money& amount,
+                                            const std::optional<Bytes>& cap_token) {
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_, "SELECT auth_rrpid FROM merchant_part_adjustments WHERE rrpid = ?", rrpid));
+  OPENSET_TRY(bool found, q.step());
+  if (!found) return false;
+  if (approved)
+    OPENSET_CHECK(sql::exec(db_,
+                            "UPDATE merchant_authorizations SET state = ?, auth_amount = ?, cap_token = ?, "
+                            "updated_at = ? WHERE auth_rrpid = ?",
+                            amount.amount == 0 ? "reversed" : "authorized", amount.amount, cap_token, env_.now(),
+                            q.column_blob(0)));
+  return true;
 }
 
 Status Merchant::on_part_cap_res(const asn1::CapResItem& item, ByteView cap_rrpid) {

@@ -228,6 +228,70 @@ TEST_P(SplitTest, CaptureReversalOfAPartRestoresOnlyWhatItCaptured) {
   EXPECT_EQ(ledger(), (Ledger{0, 3000, 3000}));
 }
 
+TEST_P(SplitTest, AuthReversalOfALaterPartReleasesItsHold) {
+  w->start();
+  Bought b = bought(6000, split());
+  EXPECT_EQ(capture(b.order_id, 1, usd(1000)), code(CapCode::kSuccess));
+  EXPECT_EQ(next(b.order_id, 3000).auth_code, code(AuthCode::kApproved));
+  EXPECT_EQ(ledger(), (Ledger{3000, 1000, 1000}));
+  auto auth_rev = [&](int part, std::int64_t cents) {
+    Answer a = must(w->merchant_engine->reverse_authorization_part(b.order_id, part, usd(cents)));
+    Answer g = w->to_gateway(a.send.at(0).message);
+    EXPECT_TRUE(g.ok()) << g.detail;
+    if (g.ok()) {
+      EXPECT_TRUE(w->to_merchant(g.send.at(0).message).ok());
+    }
+    auto s = must(w->merchant_engine->database().prepare(
+        "SELECT code FROM merchant_adjustments ORDER BY created_at DESC, rowid DESC LIMIT 1"));
+    EXPECT_TRUE(must(s.step()));
+    return s.column_int64(0);
+  };
+  // Part 2 will ship only 10.00: 20.00 of its hold go back, and may be authorized again.
+  EXPECT_EQ(auth_rev(2, 1000), static_cast<std::int64_t>(asn1::AuthRevCode::kApproved));
+  EXPECT_EQ(ledger(), (Ledger{1000, 1000, 1000}));
+  OrderView o = must(w->merchant_engine->order(b.order_id));
+  EXPECT_EQ(o.parts.at(1).authorized, usd(1000));
+  EXPECT_EQ(o.parts.at(0).captured, usd(1000));  // part 1 untouched
+  EXPECT_EQ(next(b.order_id, 4001).auth_code, code(AuthCode::kAmountError));
+  EXPECT_EQ(next(b.order_id, 4000).auth_code, code(AuthCode::kApproved));
+  EXPECT_EQ(ledger(), (Ledger{5000, 1000, 1000}));
+  // Part 2 cancelled altogether; its new CapToken named 10.00, now nothing is left to capture.
+  EXPECT_EQ(auth_rev(2, 0), static_cast<std::int64_t>(asn1::AuthRevCode::kApproved));
+  EXPECT_EQ(ledger(), (Ledger{4000, 1000, 1000}));
+  EXPECT_EQ(must(w->merchant_engine->order(b.order_id)).parts.at(1).state, "reversed");
+  EXPECT_FALSE(w->merchant_engine->capture_part(b.order_id, 2).ok());
+  EXPECT_EQ(capture(b.order_id, 4), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 5000, 5000}));
+}
+
+TEST_P(SplitTest, CaptureNowInALaterAuthReqIsNotSupported) {
+  w->start();
+  Bought b = bought(3000, split());
+  EXPECT_EQ(capture(b.order_id, 1, usd(1000)), code(CapCode::kSuccess));
+  const Ledger before = ledger();
+  OrderView o = must(w->merchant_engine->order(b.order_id));
+  asn1::AuthReqData ard;
+  auto& item = ard.auth_req_item;
+  item.auth_tags.auth_rr_tags.rrpid = w->random.bytes(20);
+  item.auth_tags.auth_rr_tags.mer_term_ids.merchant_id = asn1::MerchantID("MER-0001");
+  item.auth_tags.auth_rr_tags.current_date = w->env.date();
+  item.auth_tags.trans_ids = must(asn1::decode<asn1::TransIDs>(o.trans_ids));
+  item.auth_req_payload.auth_req_amt = usd(1000);
+  ard.capture_now = true;
+  Bytes req = must(make_auth_req(w->env, w->merchant, w->gateway.key_exchange_certificate, ard,
+                                 explicit_wrap(2, token_of(b.order_id))));
+  Answer g = w->to_gateway(req);
+  ASSERT_TRUE(g.ok()) << g.detail;
+  EXPECT_TRUE(std::any_of(w->gateway_log.begin(), w->gateway_log.end(), [](const std::string& l) {
+    return l.find("AuthCode " + std::to_string(static_cast<int>(AuthCode::kCaptureNotSupported))) !=
+           std::string::npos;
+  }));
+  EXPECT_EQ(ledger(), before);
+  EXPECT_EQ(next(b.order_id, 2000).auth_code, code(AuthCode::kApproved));  // the token is unused
+  EXPECT_EQ(capture(b.order_id, 2), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 3000, 3000}));
+}
+
 TEST_P(SplitTest, SubsequentAuthorizationAboveTheRemainderIsAnAmountError) {
   w->start();
   Bought b = bought(5000, split());

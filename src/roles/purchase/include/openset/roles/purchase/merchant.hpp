@@ -59,7 +59,7 @@ std::string_view to_string(OrderState s);
 struct AuthorizationPart {
   int part = 1;
   Bytes auth_rrpid;
-  std::string state;  // authorizing, authorized, declined, refused, capturing, captured
+  std::string state;  // authorizing, authorized, declined, refused, capturing, captured, reversed
   Money requested;    // AuthReqAmt
   std::optional<std::int64_t> auth_code;
   std::optional<Money> authorized;  // AuthAmt
@@ -143,6 +143,9 @@ class Merchant {
   Result<Answer> authorize_next(std::string_view order_id, const Money& amount);
   // CapReq for one authorization of the order (part 1: as capture({{order_id, amount}})).
   Result<Answer> capture_part(std::string_view order_id, int part, std::optional<Money> amount = std::nullopt);
+  // AuthRevReq for one authorization of the order (part 1: as reverse_authorization), e.g. a
+  // shipment that will not go: its hold becomes `new_amount` (0 releases it).
+  Result<Answer> reverse_authorization_part(std::string_view order_id, int part, const Money& new_amount);
 
   const std::string& merchant_id() const { return merchant_id_; }
   store::Database& database() { return db_; }
@@ -168,6 +171,8 @@ class Merchant {
   Status record_auth_token(std::string_view order_id, const asn1::AuthResBaggage& baggage);
   Status on_part_cap_res(const asn1::CapResItem& item, ByteView cap_rrpid);
   Status on_part_error(ByteView rrpid);
+  Result<bool> on_part_auth_rev_res(ByteView rrpid, bool approved, const Money& amount,
+                                    const std::optional<Bytes>& cap_token);
   Status add_parts(OrderView& o);
 
   store::Database db_;
