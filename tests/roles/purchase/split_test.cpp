@@ -315,6 +315,32 @@ TEST_P(SplitTest, SubsequentAuthorizationAboveTheRemainderIsAnAmountError) {
   EXPECT_EQ(ledger(), (Ledger{0, 5000, 5000}));
 }
 
+TEST_P(SplitTest, IssuerDeclineLeavesTheAuthTokenUsable) {
+  w->start();
+  Bought b = bought(90000, split());
+  EXPECT_EQ(capture(b.order_id, 1, usd(10000)), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 10000, 10000}));
+  // Another purchase takes most of the card's 1000.00 limit.
+  Bought other = buy(85000, PaymentTerms{});
+  ASSERT_TRUE(other.refused.ok()) << other.refused.detail;
+  EXPECT_EQ(ledger(), (Ledger{85000, 10000, 10000}));
+  // The issuer declines the next part (insufficient funds): nothing moves, the token stays.
+  const Bytes token = token_of(b.order_id);
+  EXPECT_EQ(next(b.order_id, 80000).auth_code, code(AuthCode::kDeclined));
+  EXPECT_EQ(ledger(), (Ledger{85000, 10000, 10000}));
+  EXPECT_EQ(token_of(b.order_id), token);
+  EXPECT_EQ(must(w->merchant_engine->order(b.order_id)).parts.back().state, "declined");
+  // Once the other order is cancelled, the same token authorizes the part.
+  Answer rev = must(w->merchant_engine->reverse_authorization(other.order_id, usd(0)));
+  Answer g = w->to_gateway(rev.send.at(0).message);
+  ASSERT_TRUE(g.ok()) << g.detail;
+  ASSERT_TRUE(w->to_merchant(g.send.at(0).message).ok());
+  EXPECT_EQ(next(b.order_id, 80000).auth_code, code(AuthCode::kApproved));
+  EXPECT_EQ(ledger(), (Ledger{80000, 10000, 10000}));
+  EXPECT_EQ(capture(b.order_id, 3), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 90000, 90000}));
+}
+
 TEST_P(SplitTest, ConsumedAuthTokenIsRefused) {
   w->start();
   Bought b = bought(6000, split());
