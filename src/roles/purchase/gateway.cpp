@@ -410,6 +410,9 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
   const auto& irq = item.auth_req_payload.install_recur_data;
   if (irq && (!head.install_recur_data || !(*irq == *head.install_recur_data)))
     return answer(AuthCode::kInstallRecurMismatch, nullptr, "AuthReq's InstallRecurData is not the signed one");
+  if (head.install_recur_data && head.install_recur_data->install_recur_ind.value.index() == 1 &&
+      env_.now() > std::get<1>(head.install_recur_data->install_recur_ind.value).recurring_expiry.to_unix())
+    return answer(AuthCode::kRecurringExpired, nullptr, "the signed recurring agreement has expired");
   if (item.auth_req_payload.subsequent_auth_ind || head.install_recur_data) {
     TokenPlan p;
     p.trans_ids = head.trans_ids;

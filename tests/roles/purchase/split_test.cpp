@@ -532,6 +532,30 @@ TEST_P(SplitTest, RecurringPaymentsRespectFrequencyExpiryAndAmount) {
   EXPECT_EQ(ledger(), (Ledger{0, 2900, 2900}));
 }
 
+TEST_P(SplitTest, RecurringTokensStopBeforeTheExpiry) {
+  w->start();
+  // Every 30 days until day 50: the payment of day 30 is the last one.
+  Bought b = bought(1000, PaymentTerms{false, recurring(30, kNow + 50 * kDay)});
+  EXPECT_EQ(capture(b.order_id, 1), code(CapCode::kSuccess));
+  w->clock.advance(30 * kDay);
+  EXPECT_EQ(next(b.order_id, 1000).auth_code, code(AuthCode::kApproved));
+  EXPECT_FALSE(must(w->merchant_engine->order(b.order_id)).has_auth_token);
+  EXPECT_FALSE(w->merchant_engine->authorize_next(b.order_id, usd(1000)).ok());
+  EXPECT_EQ(capture(b.order_id, 2), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 2000, 2000}));
+}
+
+TEST_P(SplitTest, RecurringAgreementAlreadyExpiredIsNotAuthorized) {
+  w->start();
+  Bought b = buy(1000, PaymentTerms{false, recurring(30, kNow - kDay)});
+  ASSERT_TRUE(b.refused.ok()) << b.refused.detail;
+  OrderView o = must(w->merchant_engine->order(b.order_id));
+  EXPECT_EQ(o.state, OrderState::kDeclined);
+  EXPECT_EQ(o.auth_code, code(AuthCode::kRecurringExpired));
+  EXPECT_FALSE(o.has_auth_token);
+  EXPECT_EQ(ledger(), (Ledger{0, 0, 0}));
+}
+
 TEST_P(SplitTest, MerchantTermsOtherThanTheSignedOnesFailTheHOD) {
   w->start();
   // The merchant thinks 12 installments, the cardholder signed 3: HOD differs (notes §8.3 item 3).
