@@ -122,12 +122,23 @@ Result<Answer> Merchant::authorize_next(std::string_view order_id, const Money& 
   const std::string brand = q.column_text(0);
   OPENSET_TRY(asn1::TransIDs tids, asn1::decode<asn1::TransIDs>(q.column_blob(1)));
   const Bytes token = q.column_blob(2);
-  OPENSET_TRY(auto pending, sql::scalar(db_,
-                                        "SELECT COUNT(*) FROM merchant_authorizations WHERE order_id = ? AND "
-                                        "state = 'authorizing'",
-                                        order_id));
-  if (pending.value_or(0) > 0)
-    return Error(Errc::kInvalidArgument, "order " + std::string(order_id) + " awaits an AuthRes");
+  {
+    // An AuthReq still unanswered (its AuthRes lost): the same request again, which the gateway
+    // answers with its first AuthRes (idempotent on the RRPID); another amount waits for it.
+    OPENSET_TRY(store::Statement p, sql::prepare(db_,
+                                                 "SELECT auth_req, currency, amount, amt_exp10, part FROM "
+                                                 "merchant_authorizations WHERE order_id = ? AND state = 'authorizing'",
+                                                 order_id));
+    OPENSET_TRY(bool pending, p.step());
+    if (pending) {
+      if (!(Money{p.column_int64(1), p.column_int64(2), p.column_int64(3)} == amount))
+        return Error(Errc::kInvalidArgument, "order " + std::string(order_id) + " awaits an AuthRes");
+      log(fmt::format("merchant: order {}: AuthReq for part {} sent again", order_id, p.column_int64(4)));
+      Answer a;
+      a.send.push_back(Outgoing{Peer::kGateway, "AuthReq", p.column_blob(0)});
+      return a;
+    }
+  }
   OPENSET_TRY(PaymentTerms terms, payment_terms(order_id));
   const GatewayRoute* gw = route(brand);
   if (gw == nullptr) return Error(Errc::kInvalidArgument, "no gateway for brand " + brand);

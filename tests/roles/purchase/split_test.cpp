@@ -381,6 +381,30 @@ TEST_P(SplitTest, ReplayedSubsequentAuthReqGetsTheFirstAnswer) {
   EXPECT_EQ(must(w->merchant_engine->order(b.order_id)).parts.size(), 2u);
 }
 
+TEST_P(SplitTest, ALostAuthResIsRecoveredByAskingAgain) {
+  w->start();
+  Bought b = bought(5000, split());
+  EXPECT_EQ(capture(b.order_id, 1, usd(2000)), code(CapCode::kSuccess));
+  Answer first = must(w->merchant_engine->authorize_next(b.order_id, usd(3000)));
+  Answer g = w->to_gateway(first.send.at(0).message);
+  ASSERT_TRUE(g.ok()) << g.detail;  // ... and the AuthRes is lost on the way back
+  EXPECT_EQ(ledger(), (Ledger{3000, 2000, 2000}));
+  // Another amount must wait; the same amount sends the same AuthReq again.
+  EXPECT_FALSE(w->merchant_engine->authorize_next(b.order_id, usd(1000)).ok());
+  Answer again = must(w->merchant_engine->authorize_next(b.order_id, usd(3000)));
+  EXPECT_EQ(again.send.at(0).message, first.send.at(0).message);
+  Answer g2 = w->to_gateway(again.send.at(0).message);
+  ASSERT_TRUE(g2.ok()) << g2.detail;
+  EXPECT_EQ(g2.send.at(0).message, g.send.at(0).message);
+  ASSERT_TRUE(w->to_merchant(g2.send.at(0).message).ok());
+  EXPECT_EQ(ledger(), (Ledger{3000, 2000, 2000}));  // authorized once
+  OrderView o = must(w->merchant_engine->order(b.order_id));
+  ASSERT_EQ(o.parts.size(), 2u);
+  EXPECT_EQ(o.parts[1].state, "authorized");
+  EXPECT_EQ(capture(b.order_id, 2), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 5000, 5000}));
+}
+
 TEST_P(SplitTest, AuthTokenOfAnotherOrderIsRefused) {
   w->start();
   Bought a = bought(3000, split());

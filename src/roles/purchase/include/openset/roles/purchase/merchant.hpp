@@ -139,7 +139,8 @@ class Merchant {
   Status set_payment_terms(std::string_view order_id, const PaymentTerms& terms);
   // A later AuthReq for the order whose PI is the AuthToken of the latest approved AuthRes (same
   // XID, new RRPID): the next part of a split shipment, the next installment or recurring payment.
-  // Errors: no AuthToken held, an authorization still pending.
+  // A part still awaiting its AuthRes for the same amount: that AuthReq again (the gateway repeats
+  // its first answer). Errors: no AuthToken held, a part pending for another amount.
   Result<Answer> authorize_next(std::string_view order_id, const Money& amount);
   // CapReq for one authorization of the order (part 1: as capture({{order_id, amount}})).
   Result<Answer> capture_part(std::string_view order_id, int part, std::optional<Money> amount = std::nullopt);
