@@ -293,7 +293,7 @@ Status Gateway::release_uncaptured(ByteView auth_rrpid, const std::string& autho
   if (r.verdict != ReleaseVerdict::kReleased)
     return Error(Errc::kInvalidArgument, fmt::format("releasing the rest of a split authorization: {}",
                                               release_verdict_name(r.verdict)));
-  OPENSET_CHECK(sql::exec(db_, "UPDATE gateway_auth_chain SET released = ? WHERE auth_rrpid = ?", rest, auth_rrpid));
+  OPENSET_CHECK(sql::exec(db_, "UPDATE gateway_auth_chain SET released = released + ? WHERE auth_rrpid = ?", rest, auth_rrpid));
   log(fmt::format("gateway: {} of a chain authorization released after its partial capture",
                   amount_text(Money{captured.currency, rest, captured.amt_exp10})));
   return Ok{};

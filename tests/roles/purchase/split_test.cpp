@@ -292,6 +292,25 @@ TEST_P(SplitTest, CaptureNowInALaterAuthReqIsNotSupported) {
   EXPECT_EQ(ledger(), (Ledger{0, 3000, 3000}));
 }
 
+TEST_P(SplitTest, AVoidedPartCapturedAgainForLessReleasesTheNewRest) {
+  w->start();
+  Bought b = bought(5000, split());
+  EXPECT_EQ(capture(b.order_id, 1, usd(2000)), code(CapCode::kSuccess));
+  Answer rev = must(w->merchant_engine->reverse_capture(b.order_id));
+  Answer g = w->to_gateway(rev.send.at(0).message);
+  ASSERT_TRUE(g.ok()) << g.detail;
+  ASSERT_TRUE(w->to_merchant(g.send.at(0).message).ok());
+  EXPECT_EQ(ledger(), (Ledger{2000, 0, 0}));
+  // Captured again for 5.00 only: the other 15.00 go back too.
+  EXPECT_EQ(capture(b.order_id, 1, usd(500)), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 500, 500}));
+  EXPECT_EQ(next(b.order_id, 4501).auth_code, code(AuthCode::kAmountError));
+  EXPECT_EQ(next(b.order_id, 4500).auth_code, code(AuthCode::kApproved));
+  EXPECT_EQ(ledger(), (Ledger{4500, 500, 500}));
+  EXPECT_EQ(capture(b.order_id, 3), code(CapCode::kSuccess));
+  EXPECT_EQ(ledger(), (Ledger{0, 5000, 5000}));
+}
+
 TEST_P(SplitTest, SubsequentAuthorizationAboveTheRemainderIsAnAmountError) {
   w->start();
   Bought b = bought(5000, split());
