@@ -45,14 +45,29 @@ void setup() {
   po.od = Bytes(od.begin(), od.end());
   po.amount = roles::Money{840, 1234, -2};
   po.lid_m = Bytes(order->begin(), order->end());
+  // A split shipment, so that AuthTokens and later AuthReqs are among the recorded messages.
+  roles::purchase::PaymentTerms terms;
+  terms.split = true;
+  if (!g_eco->merchant().set_payment_terms(*order, terms).ok()) std::abort();
   auto started = g_eco->wallet().start_purchase(po);
   if (!started.ok()) std::abort();
   using roles::purchase::Outgoing;
   using roles::purchase::Peer;
   (void)g_eco->run(roles::purchase::Answer{{Outgoing{Peer::kMerchant, "PInitReq", started->message}}, {}, {}},
                    "cardholder");
-  auto cap = g_eco->merchant().capture();
+  auto cap = g_eco->merchant().capture_part(*order, 1, roles::Money{840, 1000, -2});
   if (cap.ok()) (void)g_eco->run(*cap, "merchant");
+  auto next = g_eco->merchant().authorize_next(*order, roles::Money{840, 234, -2});
+  if (next.ok()) (void)g_eco->run(*next, "merchant");
+  auto cap2 = g_eco->merchant().capture_part(*order, 2);
+  if (cap2.ok()) (void)g_eco->run(*cap2, "merchant");
+  // The day's batch closed (BatchAdminReq / BatchAdminRes).
+  roles::purchase::BatchAdminRequest close;
+  close.brand = g_eco->card().brand;
+  close.operation = asn1::BatchOperation::kClose;
+  close.summary = true;
+  auto batch = g_eco->merchant().batch_admin(close);
+  if (batch.ok()) (void)g_eco->run(*batch, "merchant");
   // PCertReq / PCertRes.
   asn1::BrandAndBIN brand;
   brand.brand_id = asn1::BrandID(g_eco->card().brand);

@@ -68,11 +68,29 @@ TEST_F(DemoRun, TheStoryHasItsOutcomes) {
   EXPECT_NE(out_->find("wallet log #1: authorized 127.95 USD"), std::string::npos) << *out_;
   EXPECT_NE(out_->find("declined by the issuer"), std::string::npos);
   EXPECT_NE(out_->find("tracking number SWI"), std::string::npos);
-  EXPECT_NE(out_->find("the merchant's account is credited with 381.45 USD"), std::string::npos);
+  EXPECT_NE(out_->find("acquirer: the merchant is owed 381.45 USD"), std::string::npos);
   EXPECT_NE(out_->find("double-entry invariants hold"), std::string::npos);
   std::string csv = slurp(*dir_ / "modern" / "settlement.csv");
   EXPECT_NE(csv.find("TOTAL"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("485.85"), std::string::npos) << csv;  // three captures: 127.95 + 253.50 + 104.40
+  // Four captures on the day: 127.95 + 253.50 + 104.40 + 253.50 (the split shipment's first parcel).
+  EXPECT_NE(csv.find("CAPTURES,,,,,USD,739.35"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("SETTLED,,,,,USD,689.40"), std::string::npos) << csv;  // less the 49.95 refund
+}
+
+TEST_F(DemoRun, TheSplitShipmentIsCapturedInTwoPartsAndTheBatchesSettleWithoutDifference) {
+  EXPECT_NE(out_->find("authorized with an AuthToken for later parts"), std::string::npos) << *out_;
+  EXPECT_NE(out_->find("the rest of the hold is released at once"), std::string::npos);
+  EXPECT_NE(out_->find("two captures, "), std::string::npos);
+  EXPECT_NE(out_->find("nothing left on hold (0.00 USD)"), std::string::npos);
+  EXPECT_NE(out_->find("batch 1: "), std::string::npos);
+  EXPECT_NE(out_->find("batch 2: "), std::string::npos);
+  EXPECT_NE(out_->find("reconciliation with the acquirer: no difference"), std::string::npos);
+  EXPECT_NE(out_->find("the merchant's account is credited 689.40 USD (still unsettled: 0.00 USD)"),
+            std::string::npos);
+  EXPECT_EQ(out_->find("difference(s)"), std::string::npos);
+  std::string csv = slurp(*dir_ / "modern" / "settlement.csv");
+  for (const char* line : {"CAPTURES", "CREDITS", "SETTLED", "TOTAL"})
+    EXPECT_NE(csv.find(line), std::string::npos) << line << "\n" << csv;
 }
 
 TEST_F(DemoRun, AfterSalesReversalInquiryAndRefundMoveTheRightAmounts) {
@@ -128,7 +146,12 @@ const std::vector<std::string> kPurchases = {
     "CapReq", "CapRes",                                            // closing time
     "PInitReq", "PInitRes", "PReq", "AuthReq", "AuthRes", "PRes",   // after-sales purchase
     "AuthRevReq", "AuthRevRes", "InqReq", "InqRes", "CapReq", "CapRes", "CredReq", "CredRes",
-    "InqReq", "InqRes"};
+    "InqReq", "InqRes",
+    "PInitReq", "PInitRes", "PReq", "AuthReq", "AuthRes", "PRes",   // split shipment
+    "CapReq", "CapRes",                                            // parcel 1
+    "BatchAdminReq", "BatchAdminRes",                              // closing the day
+    "AuthReq", "AuthRes", "CapReq", "CapRes",                      // parcel 2 (AuthToken)
+    "BatchAdminReq", "BatchAdminRes"};                             // its batch
 const std::vector<std::string> kRegistrations = {
     "CardCInitReq", "CardCInitRes", "RegFormReq", "RegFormRes", "CertReq", "CertRes",   // CCA
     "Me-AqCInitReq", "Me-AqCInitRes", "CertReq", "CertRes",                             // MCA

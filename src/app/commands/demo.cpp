@@ -13,6 +13,7 @@
 //      saw what.
 // Every message is saved as messages/NN-<MessageType>.der for `openset decode` and openssl.
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -240,6 +241,126 @@ Status after_sales(Ecosystem& eco, Step& step, Logs& logs) {
   return Ok{};
 }
 
+// A split shipment (notes §4.3 AuthToken): one order, two parcels, each captured on its own
+// against the one authorization the cardholder signed; never more than it in total.
+Result<Purchase> split_shipment(Ecosystem& eco, Step& step, Logs& logs) {
+  step("A split shipment: one order, two parcels, each captured on its own");
+  OPENSET_TRY(Purchase p, shop(eco, nullptr, {{"BK-TAOCP", 1}, {"BK-APPLIED", 1}}));
+  if (p.quote.lines.size() != 2 || !p.quote.changes.empty())
+    return Error(Errc::kInvalidArgument, "the split-shipment order did not get the two books it asked for");
+  // Agreed in the shopping step: the merchant ships what it has now and the rest later, so its
+  // AuthReq asks the gateway for an AuthToken (subsequentAuthInd).
+  roles::purchase::PaymentTerms terms;
+  terms.split = true;
+  OPENSET_CHECK(eco.merchant().set_payment_terms(p.order_id, terms));
+  OPENSET_TRY(roles::purchase::Started s, start(eco, p));
+  (void)converse(eco, step, logs, {Peer::kMerchant, "PInitReq", s.message}, "cardholder", false);
+  OPENSET_TRY(roles::purchase::OrderView o, eco.merchant().order(p.order_id));
+  if (o.state != roles::purchase::OrderState::kAuthorized || !o.has_auth_token)
+    return Error(Errc::kInvalidArgument, "the split-shipment purchase was not authorized with an AuthToken");
+  OPENSET_CHECK(eco.store().mark_paid(p.quote_id, o.xid));
+  const auto& card = eco.card();
+  OPENSET_TRY(roles::bank::CardPosition held, eco.issuer().position(card.pan));
+  step.detail(fmt::format("a purchase of {} ({}), authorized with an AuthToken for later parts; "
+                          "the issuer holds {}",
+                          format_amount(p.quote.amount), p.quote.summary(),
+                          format_amount({840, held.held, -2})));
+
+  // Parcel 1: the boxed set (and the delivery), now.
+  const auto& later = p.quote.lines.back();
+  roles::Money part1 = p.quote.amount;
+  part1.amount -= later.line_total;
+  OPENSET_TRY(roles::commerce::Parcel parcel1,
+              eco.carrier().hand_over(eco.env(), eco.merchant_id(), p.quote_id + "/1", p.quote.delivery_place,
+                                      p.quote.delivery_at));
+  step.detail(fmt::format("parcel 1 ({}) goes with {}, tracking number {}; the merchant captures {}",
+                          p.quote.lines.front().name, eco.carrier().name(), parcel1.tracking_number,
+                          format_amount(part1)));
+  OPENSET_TRY(Answer cap1, eco.merchant().capture_part(p.order_id, 1, part1));
+  logs.flush(step, true);
+  for (const auto& m : cap1.send) (void)converse(eco, step, logs, m, "merchant");
+  OPENSET_TRY(roles::bank::CardPosition after1, eco.issuer().position(card.pan));
+  step.detail(fmt::format("the rest of the hold is released at once: the issuer holds {}; '{}' "
+                          "follows when it is back in stock",
+                          format_amount({840, after1.held, -2}), later.name));
+  return p;
+}
+
+// The split shipment's second parcel: authorized again with the AuthToken, then captured.
+Status split_shipment_rest(Ecosystem& eco, Step& step, Logs& logs, const Purchase& p) {
+  const auto& card = eco.card();
+  const auto& later = p.quote.lines.back();
+  roles::Money part2{840, later.line_total, -2};
+  step.detail(fmt::format("a week later '{}' is back in stock: the merchant authorizes {} with the "
+                          "AuthToken (no cardholder involved, the PAN stays sealed in the token)",
+                          later.name, format_amount(part2)));
+  OPENSET_TRY(Answer next, eco.merchant().authorize_next(p.order_id, part2));
+  logs.flush(step, true);
+  for (const auto& m : next.send) (void)converse(eco, step, logs, m, "merchant");
+  OPENSET_TRY(roles::commerce::Parcel parcel2,
+              eco.carrier().hand_over(eco.env(), eco.merchant_id(), p.quote_id + "/2", p.quote.delivery_place,
+                                      eco.env().now() + 2 * 24 * 3600));
+  step.detail(fmt::format("parcel 2 goes with {}, tracking number {}", eco.carrier().name(),
+                          parcel2.tracking_number));
+  OPENSET_TRY(Answer cap2, eco.merchant().capture_part(p.order_id, 2));
+  logs.flush(step, true);
+  for (const auto& m : cap2.send) (void)converse(eco, step, logs, m, "merchant");
+  OPENSET_TRY(roles::purchase::OrderView done, eco.merchant().order(p.order_id));
+  std::int64_t captured = 0;
+  for (const auto& part : done.parts)
+    if (part.captured) captured += part.captured->amount;
+  if (done.parts.size() != 2 || captured != p.quote.amount.amount)
+    return Error(Errc::kInvalidArgument, "the two parcels were not captured for the order's amount");
+  OPENSET_TRY(roles::bank::CardPosition after2, eco.issuer().position(card.pan));
+  step.detail(fmt::format("two captures, {} in all (what the cardholder signed); nothing left on hold "
+                          "({})",
+                          format_amount({840, captured, -2}), format_amount({840, after2.held, -2})));
+  return Ok{};
+}
+
+// Closing the day (notes §4.9): the merchant closes its batches with BatchAdminReq; the acquirer
+// and the issuer clear each batch's net between them and the merchant is credited; the merchant
+// reconciles what it recorded with what the acquirer settled.
+Status close_batches(Ecosystem& eco, Step& step, Logs& logs) {
+  OPENSET_TRY(std::vector<std::int64_t> batches, eco.merchant().open_batches());
+  if (batches.empty()) return Error(Errc::kInvalidArgument, "the day has no batch to close");
+  OPENSET_TRY(std::int64_t settled_before, eco.acquirer().merchant_settled(eco.merchant_id(), 840));
+  for (std::int64_t b : batches) {
+    roles::purchase::BatchAdminRequest req;
+    req.brand = eco.card().brand;
+    req.batch_id = b;
+    req.operation = asn1::BatchOperation::kClose;
+    req.summary = true;
+    OPENSET_TRY(Answer close, eco.merchant().batch_admin(req));
+    logs.flush(step, true);
+    for (const auto& m : close.send) (void)converse(eco, step, logs, m, "merchant");
+    OPENSET_TRY(std::optional<roles::purchase::MerchantBatchView> view, eco.merchant().batch(b));
+    if (!view || !view->closed || !view->gateway_totals || !view->settled_net)
+      return Error(Errc::kInvalidArgument, fmt::format("batch {} was not closed and settled", b));
+    OPENSET_TRY(roles::purchase::BatchTotalsView mine, eco.merchant().batch_totals(b));
+    OPENSET_TRY(std::vector<roles::BatchItem> items, eco.merchant().batch_items(b));
+    OPENSET_TRY(std::vector<roles::BatchItem> settled,
+                eco.acquirer().settled_items(eco.merchant_id(), std::to_string(b)));
+    auto differences = roles::purchase::reconcile(items, settled);
+    auto totals = roles::purchase::reconcile_totals(mine, *view->gateway_totals);
+    differences.insert(differences.end(), totals.begin(), totals.end());
+    step.detail(fmt::format("batch {}: {} debit(s) {}, {} credit(s) {}, net {} settled; reconciliation "
+                            "with the acquirer: {}",
+                            b, mine.count_debit, format_amount({840, mine.amount_debit, -2}), mine.count_credit,
+                            format_amount({840, mine.amount_credit, -2}),
+                            format_amount({840, *view->settled_net, -2}),
+                            differences.empty() ? "no difference" : fmt::format("{} difference(s)", differences.size())));
+    if (!differences.empty()) return Error(Errc::kInvalidArgument, "the merchant's batch and the acquirer's settlement differ");
+  }
+  OPENSET_TRY(std::int64_t settled_after, eco.acquirer().merchant_settled(eco.merchant_id(), 840));
+  OPENSET_TRY(std::int64_t unsettled, eco.acquirer().merchant_balance(eco.merchant_id(), 840));
+  step.detail(fmt::format("the issuer paid the acquirer and the merchant's account is credited {} "
+                          "(still unsettled: {})",
+                          format_amount({840, settled_after - settled_before, -2}),
+                          format_amount({840, unsettled, -2})));
+  return Ok{};
+}
+
 Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& out,
                  bool verbose) {
   Step step{out};
@@ -260,6 +381,13 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
   EcosystemOptions eo;
   eo.dir = dir / "state";
   eo.suite = suite.id;
+  // The business day opens at 09:00 UTC (the latest 09:00 not in the future), so that the day's
+  // sales, captures and settlement fall on one day wherever the demo runs.
+  {
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    constexpr std::int64_t kDay = 24 * 3600, kOpening = 9 * 3600;
+    eo.start = (now - kOpening) / kDay * kDay + kOpening;
+  }
   eo.progress = [&](std::string_view line) { step.detail(line); };
   eo.log = [&](std::string_view party, std::string_view line) {
     logs.lines.emplace_back(std::string(party), std::string(line));
@@ -411,16 +539,19 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
   OPENSET_TRY(std::int64_t merchant_balance, eco.acquirer().merchant_balance(eco.merchant_id(), 840));
   step.detail(fmt::format("issuer: the holds became a debit; the cardholder owes {} ({} on hold)",
                           format_amount({840, pos2.owed, -2}), format_amount({840, pos2.held, -2})));
-  step.detail(fmt::format("acquirer: the merchant's account is credited with {}",
+  step.detail(fmt::format("acquirer: the merchant is owed {}, paid out when the day's batch is "
+                          "settled",
                           format_amount({840, merchant_balance, -2})));
   OPENSET_CHECK(after_sales(eco, step, logs));
+  OPENSET_TRY(Purchase split, split_shipment(eco, step, logs));
 
-  std::string day = der::Time::from_unix(eco.env().now()).to_iso8601().substr(0, 10);
+  const std::string day = der::Time::from_unix(eco.env().now()).to_iso8601().substr(0, 10);
+  step("Closing the day: the batch, settlement between the banks, reconciliation");
+  OPENSET_CHECK(close_batches(eco, step, logs));
   OPENSET_TRY(roles::SettlementReport report, eco.acquirer().settlement_report(eco.merchant_id(), day));
   std::string csv = roles::bank::settlement_csv(report);
   OPENSET_CHECK(write_file(dir / "settlement.csv", as_bytes(csv)));
   OPENSET_CHECK(write_file(dir / "settlement.json", as_bytes(roles::bank::settlement_json(report))));
-  step("Closing the day: the settlement report");
   step.detail(fmt::format("daily settlement report, {} on {} (settlement.csv, settlement.json):",
                           report.merchant_id, report.day));
   std::size_t pos = 0;
@@ -432,6 +563,11 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
     step.detail("  " + line);
     pos = nl + 1;
   }
+
+  step("A week later: the split shipment's second parcel, and its batch");
+  eco.clock().advance(7 * 24 * 3600);
+  OPENSET_CHECK(split_shipment_rest(eco, step, logs, split));
+  OPENSET_CHECK(close_batches(eco, step, logs));
 
   // Invariants and who saw what ------------------------------------------------------------------
   step("The ledgers balance, and each party saw only its half");

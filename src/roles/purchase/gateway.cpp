@@ -12,6 +12,7 @@
 #include "openset/seal/digest.hpp"
 #include "openset/seal/dual_signature.hpp"
 #include "openset/seal/envelope.hpp"
+#include "split.hpp"
 #include "sql.hpp"
 
 namespace openset::roles::purchase {
@@ -167,6 +168,7 @@ Result<std::unique_ptr<Gateway>> Gateway::open(const std::string& db_path, Gatew
   OPENSET_TRY(store::Database db, store::Database::open(db_path, store::Database::Mode::kCreate));
   OPENSET_CHECK(db.exec(kSchema));
   OPENSET_CHECK(create_batch_schema(db));
+  OPENSET_CHECK(db.exec(kGatewayTokenSchema));  // gateway_tokens.cpp
   return std::unique_ptr<Gateway>(new Gateway(std::move(db), std::move(config), env, acquirer));
 }
 
@@ -267,6 +269,9 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
 
   const Money& amount = item.auth_req_payload.auth_req_amt;
   OPENSET_TRY(store::Transaction tx, db_.begin());
+  // Set when the approved AuthRes carries an AuthToken (split shipment, installments,
+  // recurring: gateway_tokens.cpp).
+  std::optional<TokenPlan> plan;
 
   // The answer: AuthRes ::= EncB{P, M, AuthResData, AuthResBaggage}, recorded under the RRPID.
   auto answer = [&](AuthCode code, const AuthorizationDecision* d, std::string_view why) -> Result<Answer> {
@@ -298,6 +303,9 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
       asn1::CapToken ct;
       ct.value.emplace<1>(std::move(token));
       bag.cap_token = std::move(ct);
+      if (plan) {
+        OPENSET_TRY(bag.auth_token, issue_auth_token(*plan, rrpid, d->amount, merchant_id));
+      }
     }
     OPENSET_TRY(seal::Signer signer, config_.credentials.signer(true));
     seal::EncBTypes rtypes{content_type(CT::kAuthResBaggage), content_type(CT::kAuthResTBS),
@@ -331,8 +339,8 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
   // without certificates (notes §3.8).
   auto pi = asn1::decode<asn1::PI>(o.baggage);
   if (!pi.ok()) return with_set_code(std::move(pi).error(), ErrorCode::kDecodingFailure);
-  if (pi->value.index() == 2)
-    return refusal(ErrorCode::kMessageNotSupported, "AuthToken PIs are not supported");
+  if (pi->value.index() == 2)  // a later authorization of the purchase (gateway_tokens.cpp)
+    return on_auth_token(std::get<2>(pi->value), data, merchant_id, plan, answer);
   asn1::PIHead head;
   Bytes h_oi_data;  // DD{OIData} from the PI-OILink
   struct CardData {
@@ -434,6 +442,23 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
     return answer(AuthCode::kPiPreviouslyUsed, nullptr, "this XID is already authorized");
   if (data.capture_now)
     return answer(AuthCode::kCaptureNotSupported, nullptr, "captureNow is not supported");
+  // Split shipment (subsequentAuthInd) or installments / recurring payments (InstallRecurData
+  // in the signed PIHead, notes §3.9): the AuthRes carries an AuthToken (gateway_tokens.cpp).
+  const auto& irq = item.auth_req_payload.install_recur_data;
+  if (irq && (!head.install_recur_data || !(*irq == *head.install_recur_data)))
+    return answer(AuthCode::kInstallRecurMismatch, nullptr, "AuthReq's InstallRecurData is not the signed one");
+  if (head.install_recur_data && head.install_recur_data->install_recur_ind.value.index() == 1 &&
+      env_.now() > std::get<1>(head.install_recur_data->install_recur_ind.value).recurring_expiry.to_unix())
+    return answer(AuthCode::kRecurringExpired, nullptr, "the signed recurring agreement has expired");
+  if (item.auth_req_payload.subsequent_auth_ind || head.install_recur_data) {
+    TokenPlan p;
+    p.trans_ids = head.trans_ids;
+    p.purch_amt = head.inputs.purch_amt;
+    p.install_recur = head.install_recur_data;
+    p.pan = card.pan;
+    p.expiry = card.expiry;
+    plan = std::move(p);
+  }
 
   // §8.4 item 8: the acquirer, which asks the issuer (reference: XID and RRPID).
   AuthorizationRequest req;
@@ -584,6 +609,8 @@ Result<Answer> Gateway::on_cap_req(const asn1::MessageWrapper& w, ByteView der) 
       creq.at = env_.now();
       OPENSET_TRY(CaptureResult cr, acquirer_.capture(creq));
       capture_id = cr.capture_id;
+      if (cr.verdict == CaptureVerdict::kCaptured)  // split shipment part (gateway_tokens.cpp)
+        OPENSET_CHECK(release_uncaptured(it.auth_rrpid, opaque->authorization_id, want, creq.reference));
       return cap_code_of(cr.verdict);
     };
     auto code_r = check();
@@ -648,6 +675,8 @@ Result<std::optional<std::int64_t>> Gateway::current_authorized(ByteView auth_rr
   return sql::scalar(db_,
                      "SELECT a.amount - COALESCE((SELECT SUM(v.amount) FROM gateway_adjustment_items v "
                      "WHERE v.kind = 'authrev' AND v.code = 0 AND v.target = a.authorization_id), 0) "
+                     // the rest of a split-shipment part released at its capture (gateway_tokens.cpp)
+                     "- COALESCE((SELECT c.released FROM gateway_auth_chain c WHERE c.auth_rrpid = a.auth_rrpid), 0) "
                      "FROM gateway_authorizations a WHERE a.auth_rrpid = ? AND a.auth_code = 0",
                      auth_rrpid);
 }

@@ -12,6 +12,7 @@
 #include "openset/seal/digest.hpp"
 #include "openset/seal/dual_signature.hpp"
 #include "openset/seal/signature.hpp"
+#include "split.hpp"
 #include "sql.hpp"
 
 namespace openset::roles::purchase {
@@ -171,6 +172,7 @@ Result<std::unique_ptr<Merchant>> Merchant::open(const std::string& db_path, Mer
   OPENSET_TRY(store::Database db, store::Database::open(db_path, store::Database::Mode::kCreate));
   OPENSET_CHECK(db.exec(kSchema));
   OPENSET_CHECK(create_batch_schema(db));
+  OPENSET_CHECK(db.exec(kMerchantSplitSchema));  // merchant_split.cpp
   std::unique_ptr<Merchant> m(new Merchant(std::move(db), std::move(config), env, std::move(mid)));
   OPENSET_CHECK(m->load_gateway_certificates());
   return m;
@@ -416,6 +418,8 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
   hi.od = od;
   hi.purch_amt = amount;
   hi.od_salt = oi.od_salt;
+  OPENSET_TRY(PaymentTerms terms, payment_terms(order_id));  // merchant_split.cpp
+  hi.install_recur_data = terms.install_recur;                // notes §3.9
   Bytes hi_der = asn1::encode(hi);
   auto hod_ok = seal::check_DD(oi.hod, content_type(CT::kHODInput), hi_der, config_.trust.policy);
   if (!hod_ok.ok())
@@ -431,6 +435,8 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
   OPENSET_TRY(asn1::AuthReqData ard,
               make_auth_req_data(env_, suite, merchant_id_, auth_rrpid, oi.trans_ids,
                                  parts.oi_data, hod2, amount));
+  ard.auth_req_item.auth_req_payload.subsequent_auth_ind = terms.split;  // asks for an AuthToken
+  ard.auth_req_item.auth_req_payload.install_recur_data = terms.install_recur;
   Bytes pi = parts.unsigned_pi ? explicit_wrap(0, parts.pi_unsigned) : explicit_wrap(1, parts.pi_dual_signed);
   OPENSET_TRY(Bytes auth_req,
               make_auth_req(env_, config_.credentials, gw->key_exchange_certificate, ard, pi));
@@ -465,7 +471,7 @@ Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der
                            "FROM merchant_orders WHERE auth_rrpid = ?",
                            *h.rrpid));
   OPENSET_TRY(bool found, q.step());
-  if (!found) return refusal(ErrorCode::kUnknownRRPID, "no AuthReq with this RRPID");
+  if (!found) return on_next_auth_res(w, der);  // a later authorization (merchant_split.cpp)
   const std::int64_t id = q.column_int64(0);
   const std::string order_id = q.column_text(1);
   const Money amount{q.column_int64(2), q.column_int64(3), q.column_int64(4)};
@@ -532,6 +538,7 @@ Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der
                           static_cast<std::int64_t>(ah.auth_code), ah.auth_amt.currency,
                           ah.auth_amt.amount, ah.auth_amt.amt_exp10, cap_token, wire, env_.now(),
                           id));
+  if (approved) OPENSET_CHECK(record_auth_token(order_id, baggage));
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: order {}: AuthRes {} (AuthCode {}), PRes sent", order_id,
                   approved ? "approved" : "declined", static_cast<int>(ah.auth_code)));
@@ -669,6 +676,7 @@ Result<Answer> Merchant::on_cap_res(const asn1::MessageWrapper& w, ByteView der)
     if (ok && p.batch_id)
       OPENSET_CHECK(record_batch_item(BatchItemKind::kCapture, *p.batch_id, p.batch_sequence_num.value_or(0),
                                       it.trans_ids.xid, p.cap_amt, *h.rrpid));
+    OPENSET_CHECK(on_part_cap_res(it, *h.rrpid));
   }
   OPENSET_CHECK(sql::exec(db_,
                           "UPDATE merchant_captures SET cap_res = ?, state = 'answered', "
@@ -730,6 +738,7 @@ Result<Answer> Merchant::on_error(const asn1::MessageWrapper& w, ByteView der) {
                           "UPDATE merchant_adjustments SET state = 'refused', code = ?, updated_at = ? "
                           "WHERE rrpid = ? AND state = 'sent'",
                           -static_cast<std::int64_t>(e.code), env_.now(), *rrpid));
+  OPENSET_CHECK(on_part_error(*rrpid));
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: the gateway refused a request (ErrorCode {})", static_cast<int>(e.code)));
   return a;
@@ -859,7 +868,8 @@ Result<Answer> Merchant::on_auth_rev_res(const asn1::MessageWrapper& w, ByteView
   const bool approved = data.auth_rev_code == asn1::AuthRevCode::kApproved;
   const Money& amt = data.auth_new_amt;
   OPENSET_TRY(store::Transaction tx, db_.begin());
-  if (approved)
+  OPENSET_TRY(bool of_part, on_part_auth_rev_res(*h.rrpid, approved, amt, cap_token_new));  // merchant_split.cpp
+  if (approved && !of_part)
     OPENSET_CHECK(sql::exec(db_,
                             "UPDATE merchant_orders SET state = ?, auth_currency = ?, auth_amount = ?, "
                             "auth_exp10 = ?, cap_token = ?, updated_at = ? WHERE order_id = ?",
@@ -1083,6 +1093,7 @@ Result<std::vector<OrderView>> Merchant::orders() {
     OPENSET_TRY(bool row, s.step());
     if (!row) break;
     out.push_back(read_order(s));
+    OPENSET_CHECK(add_parts(out.back()));
   }
   return out;
 }
@@ -1092,7 +1103,9 @@ Result<OrderView> Merchant::order(std::string_view order_id) {
               sql::prepare(db_, std::string(kSelectOrder) + "WHERE order_id = ?", order_id));
   OPENSET_TRY(bool row, s.step());
   if (!row) return Error(Errc::kInvalidArgument, "no order " + std::string(order_id));
-  return read_order(s);
+  OrderView o = read_order(s);
+  OPENSET_CHECK(add_parts(o));
+  return o;
 }
 
 }  // namespace openset::roles::purchase

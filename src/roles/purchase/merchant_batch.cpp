@@ -287,6 +287,21 @@ Result<Answer> Merchant::on_batch_admin_res(const asn1::MessageWrapper& w, ByteV
   return Answer{};
 }
 
+Result<std::vector<std::int64_t>> Merchant::open_batches() {
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT DISTINCT i.batch_id FROM merchant_batch_items i WHERE NOT EXISTS "
+                           "(SELECT 1 FROM merchant_batches b WHERE b.batch_id = i.batch_id AND b.closed = 1) "
+                           "ORDER BY i.batch_id"));
+  std::vector<std::int64_t> out;
+  for (;;) {
+    OPENSET_TRY(bool row, q.step());
+    if (!row) break;
+    out.push_back(q.column_int64(0));
+  }
+  return out;
+}
+
 Result<std::optional<MerchantBatchView>> Merchant::batch(std::int64_t batch_id) {
   OPENSET_TRY(store::Statement s,
               sql::prepare(db_, "SELECT brand, ba_status, transmission, closed, totals, settled_net, details, updated_at "

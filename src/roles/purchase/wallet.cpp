@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS wallet_purchases (
   error_code    INTEGER,
   created_at    INTEGER NOT NULL,
   updated_at    INTEGER NOT NULL);
+-- The InstallRecurData of a purchase, when the cardholder agreed to one (notes §3.9).
+CREATE TABLE IF NOT EXISTS wallet_install_recur (
+  purchase_id   INTEGER PRIMARY KEY REFERENCES wallet_purchases(id),
+  data          BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS wallet_trail (
   purchase_id   INTEGER NOT NULL REFERENCES wallet_purchases(id),
   seq           INTEGER NOT NULL,
@@ -171,6 +175,9 @@ Result<Started> Wallet::start_purchase(const PurchaseOrder& order) {
       order.amount.amt_exp10, order.od_summary, last4(card.pan), order.od, req.local_id_c,
       req.local_id_m, req.rrpid, req.chall_c, asn1::encode(thumbs), env_.now(), env_.now()));
   OPENSET_TRY(auto id, sql::scalar(db_, "SELECT last_insert_rowid()"));
+  if (order.install_recur)
+    OPENSET_CHECK(sql::exec(db_, "INSERT INTO wallet_install_recur (purchase_id, data) VALUES (?, ?)", *id,
+                            asn1::encode(*order.install_recur)));
   OPENSET_CHECK(trail(*id, "sent", "PInitReq", wire));
   OPENSET_CHECK(tx.commit());
   if (config_.log)
@@ -265,6 +272,15 @@ Result<Answer> Wallet::on_pinit_res(const asn1::MessageWrapper& w, ByteView der)
   hod_input.od = od;
   hod_input.purch_amt = amount;
   hod_input.od_salt = od_salt;
+  std::optional<asn1::InstallRecurData> install_recur;
+  {
+    OPENSET_TRY(store::Statement ir, sql::prepare(db_, "SELECT data FROM wallet_install_recur WHERE purchase_id = ?", id));
+    OPENSET_TRY(bool has, ir.step());
+    if (has) {
+      OPENSET_TRY(install_recur, asn1::decode<asn1::InstallRecurData>(ir.column_blob(0)));
+    }
+  }
+  hod_input.install_recur_data = install_recur;
   OPENSET_TRY(asn1::DigestedData hod,
               seal::DD(suite, content_type(CT::kHODInput), asn1::encode(hod_input)));
 
@@ -289,6 +305,7 @@ Result<Answer> Wallet::on_pinit_res(const asn1::MessageWrapper& w, ByteView der)
   head.inputs.hod = hod;
   head.inputs.purch_amt = amount;
   head.merchant_id = asn1::MerchantID(merchant_id);
+  head.install_recur_data = install_recur;
   OPENSET_TRY(head.trans_stain, seal::HMAC(suite, certified ? card.card_secret.view() : ByteView(unsigned_ex_nonce),
                                            xid_der(tids.xid)));
   head.sw_ident = std::string(kSoftwareIdent);

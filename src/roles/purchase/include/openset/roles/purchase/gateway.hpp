@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -23,6 +24,8 @@
 #include "openset/store/database.hpp"
 
 namespace openset::roles::purchase {
+
+struct TokenPlan;  // split.hpp
 
 struct GatewayConfig {
   Credentials credentials;  // gateway signature + key-exchange certificates and their chain
@@ -100,9 +103,23 @@ class Gateway {
   Result<Answer> on_pcert_req(const asn1::MessageWrapper& w, ByteView der);
   // The merchant's key-exchange certificate among those it sent with its signature.
   Result<seal::Recipient> merchant_recipient(const OpenedSigned& o);
-  // AuthAmt of an approved authorization minus what AuthRevReq released (nullopt: unknown).
+  // AuthAmt of an approved authorization minus what AuthRevReq released and, for a part of a
+  // split shipment, what was released at its capture (nullopt: unknown).
   Result<std::optional<std::int64_t>> current_authorized(ByteView auth_rrpid);
   void log(std::string_view line) const;
+  // Split shipments and installment / recurring payments (gateway_tokens.cpp): an AuthReq whose
+  // PI is an AuthToken; the AuthToken of an approved AuthRes; the rest of a chain
+  // authorization's hold released when it is captured in part; what a chain has committed.
+  using AuthAnswer =
+      std::function<Result<Answer>(asn1::AuthCode, const AuthorizationDecision*, std::string_view)>;
+  Result<Answer> on_auth_token(const asn1::EnvelopedData& token, const asn1::AuthReqData& data,
+                               const std::string& merchant_id, std::optional<TokenPlan>& plan,
+                               const AuthAnswer& answer);
+  Result<std::optional<asn1::EnvelopedData>> issue_auth_token(const TokenPlan& plan, ByteView auth_rrpid,
+                                                              const Money& amount, std::string_view merchant_id);
+  Status release_uncaptured(ByteView auth_rrpid, const std::string& authorization_id, const Money& captured,
+                            const std::string& reference);
+  Result<std::int64_t> committed(ByteView xid);
 
   store::Database db_;
   GatewayConfig config_;

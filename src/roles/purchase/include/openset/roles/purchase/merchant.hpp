@@ -57,6 +57,20 @@ enum class OrderState {
 };
 std::string_view to_string(OrderState s);
 
+// One authorization of an order (split shipments, installments, recurring payments:
+// merchant_split.cpp). Part 1 is the authorization of the PReq; later parts were authorized with
+// an AuthToken (Merchant::authorize_next).
+struct AuthorizationPart {
+  int part = 1;
+  Bytes auth_rrpid;
+  std::string state;  // authorizing, authorized, declined, refused, capturing, captured, reversed
+  Money requested;    // AuthReqAmt
+  std::optional<std::int64_t> auth_code;
+  std::optional<Money> authorized;  // AuthAmt
+  std::optional<std::int64_t> cap_code;
+  std::optional<Money> captured;    // CapAmt
+};
+
 struct OrderView {
   std::string order_id;  // LID-M
   std::string brand;
@@ -73,6 +87,18 @@ struct OrderView {
   std::optional<Money> refunded;          // credits (CredRes) minus credits reversed (CredRevRes)
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  // Every authorization of the order, part 1 first (one entry for a plain purchase).
+  std::vector<AuthorizationPart> parts;
+  bool has_auth_token = false;  // an AuthToken is held: authorize_next may ask for more
+};
+
+// What the cardholder and the merchant agreed about the payment in the shopping step (outside
+// SET, like the OD and the amount): a split shipment (the AuthReq asks for an AuthToken,
+// subsequentAuthInd) or installments / recurring payments (InstallRecurData, which the wallet
+// signs into HODInput and PIHead: notes §3.9).
+struct PaymentTerms {
+  bool split = false;
+  std::optional<asn1::InstallRecurData> install_recur;
 };
 
 struct CaptureItem {
@@ -121,6 +147,19 @@ class Merchant {
   Result<Answer> request_gateway_certificates(const std::vector<asn1::BrandAndBIN>& brands);
   // The gateway certificates the merchant currently uses, per brand.
   std::vector<GatewayRoute> gateway_routes() const;
+  // Split shipments, installments and recurring payments (merchant_split.cpp; docs/purchase.md).
+  // The payment terms of an order not yet authorized (before its PReq arrives).
+  Status set_payment_terms(std::string_view order_id, const PaymentTerms& terms);
+  // A later AuthReq for the order whose PI is the AuthToken of the latest approved AuthRes (same
+  // XID, new RRPID): the next part of a split shipment, the next installment or recurring payment.
+  // A part still awaiting its AuthRes for the same amount: that AuthReq again (the gateway repeats
+  // its first answer). Errors: no AuthToken held, a part pending for another amount.
+  Result<Answer> authorize_next(std::string_view order_id, const Money& amount);
+  // CapReq for one authorization of the order (part 1: as capture({{order_id, amount}})).
+  Result<Answer> capture_part(std::string_view order_id, int part, std::optional<Money> amount = std::nullopt);
+  // AuthRevReq for one authorization of the order (part 1: as reverse_authorization), e.g. a
+  // shipment that will not go: its hold becomes `new_amount` (0 releases it).
+  Result<Answer> reverse_authorization_part(std::string_view order_id, int part, const Money& new_amount);
 
   const std::string& merchant_id() const { return merchant_id_; }
   store::Database& database() { return db_; }
@@ -135,6 +174,8 @@ class Merchant {
   // reversal the gateway confirmed in it (CapRes / CapRevRes / CredRes / CredRevRes).
   Result<std::vector<BatchItem>> batch_items(std::int64_t batch_id);
   Result<BatchTotalsView> batch_totals(std::int64_t batch_id);
+  // The batches the merchant has confirmed items in and has not seen closed, oldest first.
+  Result<std::vector<std::int64_t>> open_batches();
 
  private:
   Result<Answer> on_batch_admin_res(const asn1::MessageWrapper& w, ByteView der);
@@ -158,6 +199,15 @@ class Merchant {
                           asn1::PResPayload payload, bool inquiry = false);
   const GatewayRoute* route(std::string_view brand) const;
   void log(std::string_view line) const;
+  // merchant_split.cpp
+  Result<PaymentTerms> payment_terms(std::string_view order_id);
+  Result<Answer> on_next_auth_res(const asn1::MessageWrapper& w, ByteView der);
+  Status record_auth_token(std::string_view order_id, const asn1::AuthResBaggage& baggage);
+  Status on_part_cap_res(const asn1::CapResItem& item, ByteView cap_rrpid);
+  Status on_part_error(ByteView rrpid);
+  Result<bool> on_part_auth_rev_res(ByteView rrpid, bool approved, const Money& amount,
+                                    const std::optional<Bytes>& cap_token);
+  Status add_parts(OrderView& o);
 
   store::Database db_;
   MerchantConfig config_;

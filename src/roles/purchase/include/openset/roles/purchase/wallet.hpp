@@ -43,6 +43,10 @@ struct PurchaseOrder {
   Money amount;                    // PurchAmt
   std::optional<Bytes> lid_m;      // LID-M from the merchant's initiation, when there was one
   std::string od_summary;          // a short text for the log
+  // Installments or recurring payments the cardholder agrees to (notes §3.9): signed once, into
+  // HODInput and PIHead, so the dual signature covers it; the gateway authorizes the later
+  // payments within it.
+  std::optional<asn1::InstallRecurData> install_recur;
 };
 
 struct Started {
