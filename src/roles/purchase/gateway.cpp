@@ -460,21 +460,27 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
     plan = std::move(p);
   }
 
-  // §8.4 item 8: the acquirer, which asks the issuer (reference: XID and RRPID).
+  return ask_issuer(xid, rrpid, card.pan, card.expiry, amount, merchant_id, answer, "");
+}
+
+// §8.4 item 8: the acquirer, which asks the issuer (reference: XID and RRPID); the AuthRes says
+// its verdict as an AuthCode (P-13). The request's copy of the PAN is wiped.
+Result<Answer> Gateway::ask_issuer(ByteView xid, ByteView rrpid, std::string_view pan, std::string_view expiry,
+                                   const Money& amount, const std::string& merchant_id,
+                                   const AuthAnswer& answer, std::string_view what) {
   AuthorizationRequest req;
   req.reference = hex(xid) + ":" + hex(rrpid);
-  req.pan = card.pan;
-  req.expiry = card.expiry;
+  req.pan = std::string(pan);
+  req.expiry = std::string(expiry);
   req.amount = amount;
   req.merchant_id = merchant_id;
   req.at = env_.now();
   auto decision = acquirer_.authorize(req);
   secure_wipe(req.pan.data(), req.pan.size());
   if (!decision.ok())
-    return refusal(ErrorCode::kUnspecifiedFailure, "the acquirer did not answer: " +
-                                                       decision.error().message);
+    return refusal(ErrorCode::kUnspecifiedFailure, "the acquirer did not answer: " + decision.error().message);
   return answer(auth_code_of(decision->verdict), &*decision,
-                std::string(auth_verdict_name(decision->verdict)));
+                fmt::format("{}{}", what, auth_verdict_name(decision->verdict)));
 }
 
 // CapReq ::= EncB{M, P, CapReqData, CapTokenSeq} -> CapRes ::= Enc{P, M, CapResData}

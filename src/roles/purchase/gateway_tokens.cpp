@@ -43,22 +43,6 @@ CREATE INDEX IF NOT EXISTS gateway_auth_chain_xid ON gateway_auth_chain(xid);
 
 namespace {
 
-// As gateway.cpp's mapping of the issuer's verdict (Book 3 AuthCode).
-AuthCode code_for(AuthVerdict v) {
-  switch (v) {
-    case AuthVerdict::kApproved: return AuthCode::kApproved;
-    case AuthVerdict::kExpired: return AuthCode::kExpiredCard;
-    case AuthVerdict::kBlocked: return AuthCode::kCallIssuer;
-    case AuthVerdict::kCurrency: return AuthCode::kAmountError;
-    case AuthVerdict::kUnknownMerchant: return AuthCode::kInvalidTransaction;
-    case AuthVerdict::kConflict: return AuthCode::kSystemError;
-    case AuthVerdict::kInsufficientFunds:
-    case AuthVerdict::kUnknownCard:
-    case AuthVerdict::kNoRoute: return AuthCode::kDeclined;
-  }
-  return AuthCode::kDeclined;
-}
-
 // authTokenOpaque (TokenOpaque: gateway-defined, set-1.asn1 line 1822): SEQUENCE { authRRPID
 // OCTET STRING }, the authorization whose AuthRes carried the token.
 Bytes encode_token_opaque(ByteView auth_rrpid) {
@@ -263,19 +247,7 @@ Result<Answer> Gateway::on_auth_token(const asn1::EnvelopedData& token, const as
   plan = std::move(p);
 
   // The issuer, as for the first authorization (§8.4 item 8), with the PAN from the PANToken.
-  AuthorizationRequest req;
-  req.reference = hex(xid) + ":" + hex(rrpid);
-  req.pan = pt.pan;
-  req.expiry = pt.card_expiry;
-  req.amount = amount;
-  req.merchant_id = merchant_id;
-  req.at = env_.now();
-  auto decision = acquirer_.authorize(req);
-  secure_wipe(req.pan.data(), req.pan.size());
-  if (!decision.ok())
-    return refusal(ErrorCode::kUnspecifiedFailure, "the acquirer did not answer: " + decision.error().message);
-  return answer(code_for(decision->verdict), &*decision,
-                fmt::format("subsequent authorization: {}", auth_verdict_name(decision->verdict)));
+  return ask_issuer(xid, rrpid, pt.pan, pt.card_expiry, amount, merchant_id, answer, "subsequent authorization: ");
 }
 
 // A chain authorization captured in part: the rest of its hold goes back to the cardholder now

@@ -460,6 +460,31 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
   return a;
 }
 
+// AuthRes ::= CHOICE { encB [0] EncB{P, M, AuthResData, AuthResBaggage}, encBX [1] ... }:
+// encBX would carry a PANToken, which this merchant must never receive (notes §8.1). Opened with
+// our key; a gateway signature certificate of the order's brand; the RRPID and XID ours.
+Result<Merchant::OpenedAuthRes> Merchant::open_auth_res(const asn1::MessageWrapper& w, ByteView body,
+                                                        const std::string& brand, ByteView xid) {
+  const auto& h = w.message_header;
+  const auto& res = std::get<asn1::Message::kAuthorizationResponse>(w.message.value);
+  if (res.value.index() != 0)
+    return refusal(ErrorCode::kMessageNotSupported, "AuthRes with a PANToken (encBX) refused");
+  OPENSET_TRY(ByteView encb, explicit_inner(body, 0));
+  OPENSET_TRY(seal::KeyHolder holder, config_.credentials.holder());
+  seal::EncBTypes types{content_type(CT::kAuthResBaggage), content_type(CT::kAuthResTBS),
+                        content_type(CT::kAuthResTBE)};
+  OPENSET_TRY(OpenedSigned o, open_encb(env_, encb, holder, types, pki::CertType::kGatewaySignature,
+                                        config_.trust, brand));
+  OpenedAuthRes out;
+  OPENSET_TRY(out.data, asn1::decode<asn1::AuthResData>(o.content));
+  OPENSET_TRY(out.baggage, asn1::decode<asn1::AuthResBaggage>(o.baggage));
+  if (!h.rrpid || !ct_equal(out.data.auth_tags.auth_rr_tags.rrpid, *h.rrpid))
+    return refusal(ErrorCode::kWrapperMsgMismatch, "AuthRes RRPID differs from the header's");
+  if (!ct_equal(out.data.auth_tags.trans_ids.xid, xid))
+    return refusal(ErrorCode::kUnknownXID, "AuthRes names another XID");
+  return out;
+}
+
 // AuthRes -> PRes ::= S{M, PResData} (notes §4.3, §3.10).
 Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der) {
   const auto& h = w.message_header;
@@ -492,23 +517,9 @@ Result<Answer> Merchant::on_auth_res(const asn1::MessageWrapper& w, ByteView der
     return refusal(ErrorCode::kUnknownRRPID, "this authorization already has its AuthRes");
   }
 
-  // AuthRes ::= CHOICE { encB [0] EncB{P, M, AuthResData, AuthResBaggage}, encBX [1] ... }:
-  // encBX would carry a PANToken, which this merchant must never receive (notes §8.1).
-  const auto& res = std::get<asn1::Message::kAuthorizationResponse>(w.message.value);
-  if (res.value.index() != 0)
-    return refusal(ErrorCode::kMessageNotSupported, "AuthRes with a PANToken (encBX) refused");
-  OPENSET_TRY(ByteView encb, explicit_inner(body, 0));
-  OPENSET_TRY(seal::KeyHolder holder, config_.credentials.holder());
-  seal::EncBTypes types{content_type(CT::kAuthResBaggage), content_type(CT::kAuthResTBS),
-                        content_type(CT::kAuthResTBE)};
-  OPENSET_TRY(OpenedSigned o, open_encb(env_, encb, holder, types, pki::CertType::kGatewaySignature,
-                                        config_.trust, brand));
-  OPENSET_TRY(asn1::AuthResData data, asn1::decode<asn1::AuthResData>(o.content));
-  OPENSET_TRY(asn1::AuthResBaggage baggage, asn1::decode<asn1::AuthResBaggage>(o.baggage));
-  if (!ct_equal(data.auth_tags.auth_rr_tags.rrpid, *h.rrpid))
-    return refusal(ErrorCode::kWrapperMsgMismatch, "AuthRes RRPID differs from the header's");
-  if (!ct_equal(data.auth_tags.trans_ids.xid, xid))
-    return refusal(ErrorCode::kUnknownXID, "AuthRes names another XID");
+  OPENSET_TRY(OpenedAuthRes opened, open_auth_res(w, body, brand, xid));
+  const asn1::AuthResData& data = opened.data;
+  const asn1::AuthResBaggage& baggage = opened.baggage;
   const asn1::AuthHeader& ah = data.auth_res_payload.auth_header;
   const bool approved = ah.auth_code == asn1::AuthCode::kApproved;
   std::optional<Bytes> cap_token;

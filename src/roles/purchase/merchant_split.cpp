@@ -197,20 +197,9 @@ Result<Answer> Merchant::on_next_auth_res(const asn1::MessageWrapper& w, ByteVie
     if (!q.column_is_null(2) && ct_equal(q.column_blob(2), digest)) return Answer{};  // repeated
     return refusal(ErrorCode::kUnknownRRPID, "this authorization already has its AuthRes");
   }
-  const auto& res = std::get<asn1::Message::kAuthorizationResponse>(w.message.value);
-  if (res.value.index() != 0)
-    return refusal(ErrorCode::kMessageNotSupported, "AuthRes with a PANToken (encBX) refused");
-  OPENSET_TRY(ByteView encb, explicit_inner(body, 0));
-  OPENSET_TRY(seal::KeyHolder holder, config_.credentials.holder());
-  seal::EncBTypes types{content_type(CT::kAuthResBaggage), content_type(CT::kAuthResTBS),
-                        content_type(CT::kAuthResTBE)};
-  OPENSET_TRY(OpenedSigned o, open_encb(env_, encb, holder, types, pki::CertType::kGatewaySignature,
-                                        config_.trust, brand));
-  OPENSET_TRY(asn1::AuthResData data, asn1::decode<asn1::AuthResData>(o.content));
-  OPENSET_TRY(asn1::AuthResBaggage baggage, asn1::decode<asn1::AuthResBaggage>(o.baggage));
-  if (!ct_equal(data.auth_tags.auth_rr_tags.rrpid, *h.rrpid))
-    return refusal(ErrorCode::kWrapperMsgMismatch, "AuthRes RRPID differs from the header's");
-  if (!ct_equal(data.auth_tags.trans_ids.xid, xid)) return refusal(ErrorCode::kUnknownXID, "AuthRes names another XID");
+  OPENSET_TRY(OpenedAuthRes opened, open_auth_res(w, body, brand, xid));
+  const asn1::AuthResData& data = opened.data;
+  const asn1::AuthResBaggage& baggage = opened.baggage;
   const asn1::AuthHeader& ah = data.auth_res_payload.auth_header;
   const bool approved = ah.auth_code == asn1::AuthCode::kApproved;
   std::optional<Bytes> cap_token;

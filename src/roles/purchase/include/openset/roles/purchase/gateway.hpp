@@ -120,6 +120,11 @@ class Gateway {
   Status release_uncaptured(ByteView auth_rrpid, const std::string& authorization_id, const Money& captured,
                             const std::string& reference);
   Result<std::int64_t> committed(ByteView xid);
+  // The acquirer and the issuer's verdict for an authorization, answered with `answer`
+  // (`what` prefixes the log line).
+  Result<Answer> ask_issuer(ByteView xid, ByteView rrpid, std::string_view pan, std::string_view expiry,
+                            const Money& amount, const std::string& merchant_id, const AuthAnswer& answer,
+                            std::string_view what);
 
   store::Database db_;
   GatewayConfig config_;

@@ -191,6 +191,12 @@ class Merchant {
   Result<Answer> on_auth_rev_res(const asn1::MessageWrapper& w, ByteView der);
   Result<Answer> on_cap_rev_or_cred_res(const asn1::MessageWrapper& w, ByteView der, std::string_view kind);
   Result<Answer> on_inq_req(const asn1::MessageWrapper& w, ByteView der);
+  struct OpenedAuthRes {
+    asn1::AuthResData data;
+    asn1::AuthResBaggage baggage;
+  };
+  Result<OpenedAuthRes> open_auth_res(const asn1::MessageWrapper& w, ByteView body, const std::string& brand,
+                                      ByteView xid);
   Result<Answer> on_pcert_res(const asn1::MessageWrapper& w, ByteView der);
   Status load_gateway_certificates();
   Result<Answer> send_adjustment(std::string_view order_id, std::string_view kind, std::optional<Money> amount,
