@@ -864,9 +864,10 @@ std::string settlement_csv(const SettlementReport& r) {
            "," + detail::iso8601(l.at) + "\r\n";
   }
   for (const auto& [cur, sum] : r.summary) {
+    const std::int64_t currency = cur;  // clang 14 cannot capture a structured binding in a lambda
     auto line = [&](std::string_view label, std::int64_t v) {
-      out += csv_field(r.merchant_id) + "," + r.day + "," + std::string(label) + ",,,,," + alpha_of(cur) + "," +
-             format_minor(v, cur) + "," + std::to_string(v) + ",\r\n";
+      out += csv_field(r.merchant_id) + "," + r.day + "," + std::string(label) + ",,,,," + alpha_of(currency) + "," +
+             format_minor(v, currency) + "," + std::to_string(v) + ",\r\n";
     };
     line("CAPTURES", sum.captures);
     line("CAPTURE-REVERSALS", -sum.capture_reversals);
