@@ -83,13 +83,6 @@ std::string clearing(std::string_view counterpart, std::int64_t cur) {
   return "settlement:" + std::string(counterpart) + ":" + std::to_string(cur);
 }
 
-std::optional<BatchItemKind> kind_from(std::string_view s) {
-  for (BatchItemKind k : {BatchItemKind::kCapture, BatchItemKind::kCaptureReversal, BatchItemKind::kCredit,
-                          BatchItemKind::kCreditReversal})
-    if (batch_item_kind_name(k) == s) return k;
-  return std::nullopt;
-}
-
 // The acquirer's record of one item: whose, which issuer, how much.
 struct Known {
   std::string merchant_id;
@@ -329,7 +322,7 @@ Result<std::vector<BatchItem>> AcquirerBank::settled_items(std::string_view merc
   for (;;) {
     OPENSET_TRY(bool row, s.step());
     if (!row) break;
-    auto k = kind_from(s.column_text(0));
+    auto k = batch_item_kind_from(s.column_text(0));
     if (!k) return Error(Errc::kMalformed, "acquirer: stored settlement item kind is unreadable");
     out.push_back(BatchItem{*k, s.column_text(1), s.column_text(2),
                             Money{s.column_int64(4), s.column_int64(5), s.column_int64(6)}, s.column_int64(3)});
@@ -365,7 +358,7 @@ Status AcquirerBank::fill_report_items(SettlementReport& rep, std::int64_t start
   for (;;) {
     OPENSET_TRY(bool row, s.step());
     if (!row) break;
-    auto k = kind_from(s.column_text(0));
+    auto k = batch_item_kind_from(s.column_text(0));
     if (!k) return Error(Errc::kMalformed, "acquirer: unreadable movement kind");
     SettlementReport::Item item;
     item.kind = *k;

@@ -60,13 +60,6 @@ CREATE TABLE IF NOT EXISTS gateway_batch_admin (
   created_at       INTEGER NOT NULL);
 )sql";
 
-std::optional<BatchItemKind> kind_from(std::string_view s) {
-  for (BatchItemKind k : {BatchItemKind::kCapture, BatchItemKind::kCaptureReversal, BatchItemKind::kCredit,
-                          BatchItemKind::kCreditReversal})
-    if (batch_item_kind_name(k) == s) return k;
-  return std::nullopt;
-}
-
 struct StoredItem {
   BatchItem item;
   Bytes trans_ids;
@@ -143,7 +136,7 @@ Result<std::vector<StoredItem>> items_of(store::Database& db, std::int64_t batch
   for (;;) {
     OPENSET_TRY(bool row, s.step());
     if (!row) break;
-    auto k = kind_from(s.column_text(0));
+    auto k = batch_item_kind_from(s.column_text(0));
     if (!k) return Error(Errc::kMalformed, "gateway: stored batch item kind is unreadable");
     StoredItem it;
     it.item = BatchItem{*k, s.column_text(1), hex(s.column_blob(2)),

@@ -57,13 +57,6 @@ CREATE TABLE IF NOT EXISTS merchant_batches (
   updated_at    INTEGER NOT NULL);
 )sql";
 
-std::optional<BatchItemKind> kind_from(std::string_view s) {
-  for (BatchItemKind k : {BatchItemKind::kCapture, BatchItemKind::kCaptureReversal, BatchItemKind::kCredit,
-                          BatchItemKind::kCreditReversal})
-    if (batch_item_kind_name(k) == s) return k;
-  return std::nullopt;
-}
-
 }  // namespace
 
 BatchTotalsView totals_of(const std::vector<BatchItem>& items) {
@@ -188,7 +181,7 @@ Result<std::vector<BatchItem>> Merchant::batch_items(std::int64_t batch_id) {
   for (;;) {
     OPENSET_TRY(bool row, s.step());
     if (!row) break;
-    auto k = kind_from(s.column_text(0));
+    auto k = batch_item_kind_from(s.column_text(0));
     if (!k) return Error(Errc::kMalformed, "merchant: stored batch item kind is unreadable");
     out.push_back(BatchItem{*k, "", hex(s.column_blob(1)), Money{s.column_int64(2), s.column_int64(3), s.column_int64(4)},
                             s.column_int64(5)});

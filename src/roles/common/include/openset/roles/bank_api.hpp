@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -223,6 +224,13 @@ inline std::string_view batch_item_kind_name(BatchItemKind k) {
     case BatchItemKind::kCreditReversal: return "credit-reversal";
   }
   return "?";
+}
+// The kind a stored name names (nullopt: none).
+inline std::optional<BatchItemKind> batch_item_kind_from(std::string_view name) {
+  for (BatchItemKind k : {BatchItemKind::kCapture, BatchItemKind::kCaptureReversal, BatchItemKind::kCredit,
+                          BatchItemKind::kCreditReversal})
+    if (batch_item_kind_name(k) == name) return k;
+  return std::nullopt;
 }
 // +1 when the item adds to what the merchant is owed, -1 when it takes from it.
 inline int batch_item_sign(BatchItemKind k) {
