@@ -158,4 +158,49 @@ std::string to_pem(ByteView der, std::string_view label) {
   return out;
 }
 
+// Base64 (RFC 4648) decoding that skips whitespace; used for PEM bodies.
+Result<Bytes> base64_decode(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  Bytes out;
+  unsigned acc = 0;
+  int bits = 0;
+  bool padding = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      padding = true;
+      continue;
+    }
+    int v = value(c);
+    if (v < 0 || padding)
+      return Error(Errc::kMalformed, "not base64 (character " + std::to_string(i) + ")");
+    acc = (acc << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xffu));
+    }
+  }
+  return out;
+}
+
+// PEM: the first "-----BEGIN ...-----" block's body; or bare base64.
+Result<Bytes> from_pem(std::string_view text) {
+  auto begin = text.find("-----BEGIN");
+  if (begin == std::string::npos) return base64_decode(text);
+  auto body = text.find('\n', begin);
+  auto end = text.find("-----END", begin);
+  if (body == std::string::npos || end == std::string::npos || end < body)
+    return Error(Errc::kMalformed, "PEM block has no END line");
+  return base64_decode(text.substr(body, end - body));
+}
+
 }  // namespace openset::crypto

@@ -233,7 +233,9 @@ Result<Storefront> Storefront::open(const std::string& db_path, StoreConfig conf
       "CHECK (quantity >= 0));"
       "CREATE TABLE IF NOT EXISTS orders (quote_id TEXT PRIMARY KEY, quote TEXT NOT NULL, "
       "state TEXT NOT NULL, xid BLOB, carrier TEXT, tracking TEXT, shipped_at INTEGER, "
-      "created_at INTEGER NOT NULL);"));
+      "created_at INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS payment_refs (quote_id TEXT PRIMARY KEY REFERENCES orders(quote_id), "
+      "order_ref TEXT NOT NULL UNIQUE);"));
   OPENSET_TRY(store::Transaction tx, db.begin());
   for (const auto& item : config.catalog) {
     OPENSET_TRY(store::Statement st,
@@ -434,7 +436,7 @@ Status Storefront::mark_paid(std::string_view quote_id, ByteView xid) {
   return tx.commit();
 }
 
-Result<Shipment> Storefront::ship(const Env& env, std::string_view quote_id, Carrier& carrier) {
+Result<Shipment> Storefront::ship(const Env& env, std::string_view quote_id, Shipper& carrier) {
   OPENSET_TRY(StoreOrder o, order(quote_id));
   if (o.state == OrderState::kShipped && o.shipment) return *o.shipment;
   if (o.state != OrderState::kPaid)
@@ -451,6 +453,24 @@ Result<Shipment> Storefront::ship(const Env& env, std::string_view quote_id, Car
   OPENSET_CHECK(up.bind(1, s.carrier).bind(2, s.tracking_number).bind(3, s.handed_over_at)
                     .bind(4, quote_id).run());
   return s;
+}
+
+Status Storefront::link_payment(std::string_view quote_id, std::string_view order_ref) {
+  OPENSET_TRY(std::optional<std::string> existing, payment_ref(quote_id));
+  if (existing) {
+    if (*existing == order_ref) return Ok{};
+    return invalid("quote " + std::string(quote_id) + " is already paid for by another order");
+  }
+  OPENSET_TRY(store::Statement st, db_.prepare("INSERT INTO payment_refs (quote_id, order_ref) VALUES (?, ?)"));
+  return st.bind(1, quote_id).bind(2, order_ref).run();
+}
+
+Result<std::optional<std::string>> Storefront::payment_ref(std::string_view quote_id) {
+  OPENSET_TRY(store::Statement st, db_.prepare("SELECT order_ref FROM payment_refs WHERE quote_id = ?"));
+  st.bind(1, quote_id);
+  OPENSET_TRY(bool row, st.step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(st.column_text(0));
 }
 
 // ---- the carrier -------------------------------------------------------------------------

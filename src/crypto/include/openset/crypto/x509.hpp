@@ -50,5 +50,9 @@ Result<PublicKey> certificate_public_key(ByteView certificate_der);
 
 // PEM armour ("CERTIFICATE", ...), 64-column base64.
 std::string to_pem(ByteView der, std::string_view label);
+// Base64 (RFC 4648) that skips whitespace (kMalformed naming the first bad character).
+Result<Bytes> base64_decode(std::string_view text);
+// The first "-----BEGIN ...-----" block's body, or bare base64 when there is no armour.
+Result<Bytes> from_pem(std::string_view text);
 
 }  // namespace openset::crypto

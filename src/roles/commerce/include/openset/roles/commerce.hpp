@@ -138,7 +138,17 @@ struct StoreOrder {
   std::optional<Shipment> shipment;
 };
 
-class Carrier;
+struct Parcel;
+
+// Who takes the merchant's parcels: the Carrier engine in process, or a carrier service over the
+// network (src/services). Hand-over is idempotent on (sender, reference).
+class Shipper {
+ public:
+  virtual ~Shipper() = default;
+  virtual const std::string& name() const = 0;
+  virtual Result<Parcel> hand_over(const Env& env, std::string_view sender, std::string_view reference,
+                                   std::string_view destination, std::int64_t promised_at) = 0;
+};
 
 class Storefront {
  public:
@@ -159,7 +169,12 @@ class Storefront {
   // SET authorization succeeded for this order (XID of the purchase).
   Status mark_paid(std::string_view quote_id, ByteView xid);
   // Hands the goods to the carrier; only a paid order ships, and only once.
-  Result<Shipment> ship(const Env& env, std::string_view quote_id, Carrier& carrier);
+  Result<Shipment> ship(const Env& env, std::string_view quote_id, Shipper& carrier);
+  // The SET order (the merchant engine's order id, sent as LID-M) that pays for a quote: set once
+  // when the quote is accepted for payment; setting it again to the same value is a no-op,
+  // to another value kInvalidArgument.
+  Status link_payment(std::string_view quote_id, std::string_view order_ref);
+  Result<std::optional<std::string>> payment_ref(std::string_view quote_id);
   Result<StoreOrder> order(std::string_view quote_id);
   Result<std::vector<StoreOrder>> orders();
   // Current stock of an item.
@@ -194,15 +209,15 @@ struct Parcel {
   ParcelState state() const { return events.empty() ? ParcelState::kHandedOver : events.back().state; }
 };
 
-class Carrier {
+class Carrier final : public Shipper {
  public:
   static Result<Carrier> open(const std::string& db_path, std::string name);
-  const std::string& name() const { return name_; }
+  const std::string& name() const override { return name_; }
 
   // Takes a parcel; the tracking number is "<3 letters of the carrier>" + 10 digits from the
   // Env's randomness. The same (sender, reference) handed over twice returns the first parcel.
   Result<Parcel> hand_over(const Env& env, std::string_view sender, std::string_view reference,
-                           std::string_view destination, std::int64_t promised_at);
+                           std::string_view destination, std::int64_t promised_at) override;
   // Moves a parcel on (handed over -> in transit -> delivered); refuses going backwards.
   Result<Parcel> advance(const Env& env, std::string_view tracking_number, ParcelState to,
                          std::string_view where);

@@ -1,0 +1,426 @@
+// `openset serve merchant`: the merchant's storefront (JSON, the shopping step outside SET), its
+// SET server (POST /set: PInitReq, PReq, InqReq from wallets; AuthReq/CapReq/... to the gateway
+// services) and its back office (JSON, behind a bearer token: orders, ship, capture, batches).
+//
+//   GET  /store/catalog          the items, prices, stock and delivery methods
+//   POST /store/quote            an OrderForm -> the merchant's answer (Quote) or 422 with problems
+//   POST /store/accept           {"quote_id"} -> the purchase initiation message
+//                                (application/set-payment-initiation, initiation.hpp)
+//   POST /store/order            {"quote_id"} -> the order's state, payment and shipment
+//   POST /set                    SET messages from wallets (application/set-payment)
+//   GET  /admin/orders           every SET order (Authorization: Bearer <admin token>)
+//   POST /admin/ship             {"quote_id"}: hands the parcel to the carrier, then captures
+//   POST /admin/capture          {"quote_id"}: captures without shipping (CapReq)
+//   POST /admin/close-batch      {}: closes every open batch (BatchAdminReq), settles
+#include <deque>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "internal.hpp"
+#include "openset/roles/commerce.hpp"
+#include "openset/roles/purchase/batch.hpp"
+#include "openset/roles/purchase/merchant.hpp"
+#include "openset/services/carrier_client.hpp"
+#include "openset/services/initiation.hpp"
+
+namespace openset::services {
+namespace {
+using nlohmann::json;
+using roles::purchase::Answer;
+using roles::purchase::Outgoing;
+using roles::purchase::Peer;
+
+json money_json(const roles::Money& m) {
+  return json{{"currency", m.currency}, {"amount", m.amount}, {"exp10", m.amt_exp10}, {"text", roles::format_amount(m)}};
+}
+
+class MerchantService final : public Service {
+ public:
+  MerchantService(const ServiceConfig& c, ServiceContext ctx) : ctx_(std::move(ctx)) {
+    payment_url_ = c.setting_or("payment_url", "http://" + c.host + ":" + std::to_string(c.port) + "/set");
+    admin_token_ = c.setting_or("admin_token", "");
+  }
+
+  Status open(const ServiceConfig& c) {
+    OPENSET_TRY(Trust trust, Trust::load(c));
+    trust_ = std::move(trust);
+    roles::purchase::MerchantConfig m;
+    OPENSET_TRY(m.credentials, detail::load_credentials(c, true));
+    OPENSET_TRY(brand_, c.setting("brand"));
+    roles::purchase::GatewayRoute route;
+    route.brand = brand_;
+    OPENSET_TRY(route.key_exchange_certificate, c.certificate("gateway-key-exchange-cert"));
+    OPENSET_TRY(route.chain, c.chain("gateway"));
+    m.gateways.push_back(std::move(route));
+    m.trust = trust_.context;
+    m.cardholder_certificate_required = detail::setting_flag(c, "cardholder_certificate_required", true);
+    m.log = detail::engine_log(ctx_, "merchant");
+    if (c.db.empty()) return Error(Errc::kInvalidArgument, c.file.string() + ": \"db\" is missing");
+    OPENSET_TRY(merchant_, roles::purchase::Merchant::open(c.db, std::move(m), world_.env));
+
+    roles::commerce::StoreConfig sc;
+    sc.merchant_id = merchant_->merchant_id();
+    OPENSET_TRY(sc.name, c.setting("store_name"));
+    if (!c.settings.contains("catalog") || !c.settings["catalog"].is_array())
+      return Error(Errc::kInvalidArgument, c.file.string() + ": settings.catalog must list the items");
+    for (const auto& i : c.settings["catalog"]) {
+      if (!i.is_object() || !i.contains("sku") || !i.contains("name") || !i.contains("unit_price") || !i.contains("stock"))
+        return Error(Errc::kInvalidArgument, c.file.string() + ": each catalog item has sku, name, unit_price, stock");
+      sc.catalog.push_back({i["sku"].get<std::string>(), i["name"].get<std::string>(), i["unit_price"].get<std::int64_t>(),
+                            i["stock"].get<std::int64_t>()});
+    }
+    if (!c.settings.contains("delivery") || !c.settings["delivery"].is_array())
+      return Error(Errc::kInvalidArgument, c.file.string() + ": settings.delivery must list the delivery methods");
+    for (const auto& d : c.settings["delivery"]) {
+      if (!d.is_object() || !d.contains("id") || !d.contains("name") || !d.contains("fee") || !d.contains("min_hours"))
+        return Error(Errc::kInvalidArgument, c.file.string() + ": each delivery method has id, name, fee, min_hours");
+      sc.delivery.push_back({d["id"].get<std::string>(), d["name"].get<std::string>(), d["fee"].get<std::int64_t>(),
+                             d["min_hours"].get<std::int64_t>()});
+    }
+    std::string store_db = c.setting_or("storefront_db", "storefront.db");
+    if (!store_db.starts_with("postgres") && !std::filesystem::path(store_db).is_absolute())
+      store_db = (c.base / store_db).string();
+    OPENSET_TRY(roles::commerce::Storefront store, roles::commerce::Storefront::open(store_db, std::move(sc)));
+    store_ = std::make_unique<roles::commerce::Storefront>(std::move(store));
+
+    OPENSET_TRY(std::vector<std::string> gateways, c.peer("gateway"));
+    gateway_ = std::make_unique<PeerClient>("gateway", gateways);
+    if (c.peers.contains("carrier")) {
+      OPENSET_TRY(std::string carrier_name, c.setting("carrier_name"));
+      carrier_ = std::make_unique<RemoteCarrier>(std::make_shared<PeerClient>("carrier", c.peers.at("carrier")),
+                                                 carrier_name);
+    }
+    return Ok{};
+  }
+
+  std::vector<net::Route> routes() override {
+    const std::vector<std::string> set_types = {std::string(net::kSetPayment)};
+    const std::vector<std::string> json_types = {std::string(net::kJson)};
+    std::vector<net::Route> r;
+    r.push_back({"POST", "/set", set_types, [this](const net::Request& q) { return on_set(q); }});
+    r.push_back({"GET", "/store/catalog", {}, [this](const net::Request&) { return catalog(); }});
+    r.push_back({"POST", "/store/quote", json_types, [this](const net::Request& q) { return quote(q); }});
+    r.push_back({"POST", "/store/accept", json_types, [this](const net::Request& q) { return accept(q); }});
+    r.push_back({"POST", "/store/order", json_types, [this](const net::Request& q) { return store_order(q); }});
+    r.push_back({"GET", "/admin/orders", {}, [this](const net::Request& q) { return admin(q, [this](const json&) { return orders(); }); }});
+    r.push_back({"POST", "/admin/ship", json_types, [this](const net::Request& q) { return admin(q, [this](const json& b) { return ship(b); }); }});
+    r.push_back({"POST", "/admin/capture", json_types, [this](const net::Request& q) { return admin(q, [this](const json& b) { return capture(b, false); }); }});
+    r.push_back({"POST", "/admin/close-batch", json_types, [this](const net::Request& q) { return admin(q, [this](const json&) { return close_batches(); }); }});
+    return r;
+  }
+
+ private:
+  // Delivers `a`'s messages to the gateway(s) and their answers back into the engine until
+  // nothing is left to send; returns the message for the cardholder, if any. The engine lock is
+  // never held while a gateway is asked.
+  Result<std::optional<Bytes>> drive(Answer a) {
+    std::deque<Outgoing> queue(a.send.begin(), a.send.end());
+    std::optional<Bytes> to_cardholder;
+    while (!queue.empty()) {
+      Outgoing o = std::move(queue.front());
+      queue.pop_front();
+      if (o.to == Peer::kCardholder) {
+        to_cardholder = std::move(o.message);
+        continue;
+      }
+      if (o.to != Peer::kGateway) continue;
+      auto r = gateway_->post("/set", net::kSetPayment, std::string_view(reinterpret_cast<const char*>(o.message.data()), o.message.size()));
+      if (!r.ok()) {
+        if (ctx_.log) ctx_.log->warn("gateway_unreachable", {{"type", o.type}, {"error", r.error().message}});
+        return Error(Errc::kIo, "the payment gateway did not answer (" + r.error().message + ")");
+      }
+      if (r->status != 200) {
+        if (ctx_.log) ctx_.log->warn("gateway_refused", {{"type", o.type}, {"status", std::to_string(r->status)}});
+        return Error(Errc::kIo, "the payment gateway answered " + std::to_string(r->status));
+      }
+      Answer b;
+      {
+        std::lock_guard lock(mu_);
+        b = merchant_->handle(to_bytes(std::string_view(r->body)));
+      }
+      for (auto& m : b.send) queue.push_back(std::move(m));
+    }
+    return to_cardholder;
+  }
+
+  net::Response on_set(const net::Request& q) {
+    Answer a;
+    {
+      std::lock_guard lock(mu_);
+      a = merchant_->handle(to_bytes(std::string_view(q.body)));
+    }
+    auto out = drive(std::move(a));
+    if (!out.ok()) {
+      net::Response r = net::Response::error(503, out.error().message + "; send the same message again later");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+    if (!*out) return net::Response::error(422, "the message was not accepted and SET has no answer to give");
+    if (ctx_.metrics) ctx_.metrics->add("openset_merchant_set_answers_total", "SET answers sent to cardholders");
+    return net::Response::bytes(net::kSetPayment, std::string(out->value().begin(), out->value().end()));
+  }
+
+  net::Response catalog() {
+    std::lock_guard store_lock(store_mu_);
+    const auto& c = store_->config();
+    json items = json::array();
+    for (const auto& i : c.catalog) {
+      auto stock = store_->stock(i.sku);
+      items.push_back({{"sku", i.sku}, {"name", i.name}, {"unit_price", i.unit_price}, {"stock", stock.ok() ? *stock : 0}});
+    }
+    json delivery = json::array();
+    for (const auto& d : c.delivery)
+      delivery.push_back({{"id", d.id}, {"name", d.name}, {"fee", d.fee}, {"min_hours", d.min_hours}});
+    json j{{"store", c.merchant_id}, {"name", c.name}, {"currency", c.currency}, {"exp10", c.exp10},
+           {"items", items}, {"delivery", delivery}, {"brands", json::array({brand_})}};
+    return net::Response::json(200, j.dump());
+  }
+
+  net::Response quote(const net::Request& q) {
+    auto form = roles::commerce::OrderForm::from_json(q.body);
+    if (!form.ok()) return json_error(400, form.error().message);
+    std::vector<roles::commerce::FormProblem> problems;
+    Result<roles::commerce::Quote> quote = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(store_mu_);
+      quote = store_->quote(world_.env, *form, &problems);
+    }
+    if (!quote.ok()) {
+      json j;
+      j["error"]["message"] = quote.error().message;
+      j["error"]["problems"] = json::array();
+      for (const auto& p : problems) j["error"]["problems"].push_back({{"field", p.field}, {"message", p.message}});
+      return net::Response::json(422, j.dump());
+    }
+    return net::Response::json(200, quote->to_json());
+  }
+
+  static Result<std::string> quote_id_of(const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("quote_id") || !j["quote_id"].is_string())
+      return Error(Errc::kInvalidArgument, "the body must be {\"quote_id\": \"...\"}");
+    return j["quote_id"].get<std::string>();
+  }
+
+  net::Response accept(const net::Request& q) {
+    auto id = quote_id_of(q.body);
+    if (!id.ok()) return json_error(400, id.error().message);
+    std::string order_id;
+    roles::commerce::Quote accepted;
+    {
+      std::lock_guard store_lock(store_mu_);
+      auto a = store_->accept(world_.env, *id);
+      if (!a.ok()) return json_error(422, a.error().message);
+      accepted = std::move(*a);
+      auto ref = store_->payment_ref(*id);
+      if (!ref.ok()) return json_error(500, ref.error().message);
+      if (*ref) {
+        order_id = **ref;
+      } else {
+        Result<std::string> created = Error(Errc::kIo, "");
+        {
+          std::lock_guard lock(mu_);
+          created = merchant_->create_order(accepted.order_description(), accepted.amount);
+        }
+        if (!created.ok()) return json_error(500, created.error().message);
+        order_id = *created;
+        auto linked = store_->link_payment(*id, order_id);
+        if (!linked.ok()) return json_error(500, linked.error().message);
+      }
+    }
+    PaymentInitiation p;
+    p.merchant_name = store_->config().name;
+    p.merchant_id = store_->config().merchant_id;
+    p.brands = {brand_};
+    p.amount = accepted.amount;
+    p.lid_m = Bytes(order_id.begin(), order_id.end());
+    p.od = accepted.order_description();
+    p.summary = accepted.summary();
+    p.payment_url = payment_url_;
+    p.expires = accepted.valid_until;
+    return net::Response::bytes(net::kSetPaymentInitiation, p.to_text());
+  }
+
+  // The SET order behind a quote and its state (and, once authorized, the storefront learns it
+  // was paid: the SET order is the truth, the storefront follows it).
+  Result<std::pair<std::string, roles::purchase::OrderView>> set_order(const std::string& quote_id) {
+    OPENSET_TRY(std::optional<std::string> ref, store_->payment_ref(quote_id));
+    if (!ref) return Error(Errc::kInvalidArgument, "quote " + quote_id + " was never accepted for payment");
+    roles::purchase::OrderView v;
+    {
+      std::lock_guard lock(mu_);
+      OPENSET_TRY(v, merchant_->order(*ref));
+    }
+    return std::make_pair(*ref, std::move(v));
+  }
+
+  Status sync_paid(const std::string& quote_id, const roles::purchase::OrderView& v) {
+    OPENSET_TRY(roles::commerce::StoreOrder so, store_->order(quote_id));
+    bool authorized = v.state == roles::purchase::OrderState::kAuthorized ||
+                      v.state == roles::purchase::OrderState::kCapturing ||
+                      v.state == roles::purchase::OrderState::kCaptured;
+    if (authorized && so.state == roles::commerce::OrderState::kAccepted) return store_->mark_paid(quote_id, v.xid);
+    return Ok{};
+  }
+
+  json order_json(const std::string& quote_id) {
+    json j{{"quote_id", quote_id}};
+    auto so = store_->order(quote_id);
+    if (so.ok()) {
+      j["store_state"] = std::string(roles::commerce::order_state_name(so->state));
+      j["amount"] = money_json(so->quote.amount);
+      if (so->shipment)
+        j["shipment"] = {{"carrier", so->shipment->carrier}, {"tracking_number", so->shipment->tracking_number},
+                         {"handed_over_at", so->shipment->handed_over_at}};
+    }
+    auto set = set_order(quote_id);
+    if (set.ok()) {
+      const auto& v = set->second;
+      j["order_id"] = set->first;
+      j["set_state"] = std::string(roles::purchase::to_string(v.state));
+      j["xid"] = to_hex(v.xid);
+      if (v.authorized) j["authorized"] = money_json(*v.authorized);
+      if (v.captured) j["captured"] = money_json(*v.captured);
+      if (v.refunded) j["refunded"] = money_json(*v.refunded);
+    }
+    return j;
+  }
+
+  net::Response store_order(const net::Request& q) {
+    auto id = quote_id_of(q.body);
+    if (!id.ok()) return json_error(400, id.error().message);
+    std::lock_guard store_lock(store_mu_);
+    auto so = store_->order(*id);
+    if (!so.ok()) return json_error(404, so.error().message);
+    return net::Response::json(200, order_json(*id).dump());
+  }
+
+  template <class F>
+  net::Response admin(const net::Request& q, F f) {
+    auto it = q.headers.find("authorization");
+    if (admin_token_.empty() || it == q.headers.end() || it->second != "Bearer " + admin_token_)
+      return json_error(401, "the back office needs 'Authorization: Bearer <admin token>' (settings.admin_token)");
+    json body = json::object();
+    if (q.method == "POST") {
+      body = json::parse(q.body, nullptr, false);
+      if (body.is_discarded() || !body.is_object()) return json_error(400, "the body must be a JSON object");
+    }
+    return f(body);
+  }
+
+  net::Response orders() {
+    Result<std::vector<roles::purchase::OrderView>> list = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      list = merchant_->orders();
+    }
+    if (!list.ok()) return json_error(500, list.error().message);
+    json out = json::array();
+    for (const auto& v : *list) {
+      json o{{"order_id", v.order_id}, {"state", std::string(roles::purchase::to_string(v.state))},
+             {"amount", money_json(v.amount)}, {"xid", to_hex(v.xid)}};
+      if (v.captured) o["captured"] = money_json(*v.captured);
+      out.push_back(std::move(o));
+    }
+    return net::Response::json(200, json{{"orders", out}}.dump());
+  }
+
+  net::Response ship(const json& body) {
+    if (!body.contains("quote_id") || !body["quote_id"].is_string()) return json_error(400, "give {\"quote_id\": \"...\"}");
+    if (!carrier_) return json_error(409, "no carrier is configured (peers.carrier)");
+    std::string quote_id = body["quote_id"].get<std::string>();
+    {
+      std::lock_guard store_lock(store_mu_);
+      auto set = set_order(quote_id);
+      if (!set.ok()) return json_error(404, set.error().message);
+      auto paid = sync_paid(quote_id, set->second);
+      if (!paid.ok()) return json_error(500, paid.error().message);
+      auto shipped = store_->ship(world_.env, quote_id, *carrier_);
+      if (!shipped.ok()) return json_error(409, shipped.error().message);
+    }
+    return capture(body, true);
+  }
+
+  net::Response capture(const json& body, bool after_ship) {
+    if (!body.contains("quote_id") || !body["quote_id"].is_string()) return json_error(400, "give {\"quote_id\": \"...\"}");
+    std::string quote_id = body["quote_id"].get<std::string>();
+    Result<std::pair<std::string, roles::purchase::OrderView>> set = Error(Errc::kIo, "");
+    {
+      std::lock_guard store_lock(store_mu_);
+      set = set_order(quote_id);
+    }
+    if (!set.ok()) return json_error(404, set.error().message);
+    if (set->second.state == roles::purchase::OrderState::kCaptured) {
+      std::lock_guard store_lock(store_mu_);
+      return net::Response::json(200, order_json(quote_id).dump());  // captured before: same answer
+    }
+    Result<Answer> a = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      a = merchant_->capture({roles::purchase::CaptureItem{set->first, std::nullopt}});
+    }
+    if (!a.ok()) return json_error(409, a.error().message);
+    auto driven = drive(std::move(*a));
+    if (!driven.ok()) return json_error(503, driven.error().message + "; capture again later (it is idempotent)");
+    std::lock_guard store_lock(store_mu_);
+    json j = order_json(quote_id);
+    j["shipped"] = after_ship;
+    return net::Response::json(200, j.dump());
+  }
+
+  net::Response close_batches() {
+    Result<std::vector<std::int64_t>> open = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      open = merchant_->open_batches();
+    }
+    if (!open.ok()) return json_error(500, open.error().message);
+    json out = json::array();
+    for (std::int64_t b : *open) {
+      roles::purchase::BatchAdminRequest req;
+      req.brand = brand_;
+      req.batch_id = b;
+      req.operation = asn1::BatchOperation::kClose;
+      req.summary = true;
+      Result<Answer> a = Error(Errc::kIo, "");
+      {
+        std::lock_guard lock(mu_);
+        a = merchant_->batch_admin(req);
+      }
+      if (!a.ok()) return json_error(409, a.error().message);
+      auto driven = drive(std::move(*a));
+      if (!driven.ok()) return json_error(503, driven.error().message + "; close again later (it is idempotent)");
+      std::lock_guard lock(mu_);
+      auto view = merchant_->batch(b);
+      json jb{{"batch_id", b}};
+      if (view.ok() && *view) {
+        jb["closed"] = (*view)->closed;
+        if ((*view)->settled_net) jb["settled_net"] = *(*view)->settled_net;
+      }
+      out.push_back(std::move(jb));
+    }
+    return net::Response::json(200, json{{"batches", out}}.dump());
+  }
+
+  ServiceContext ctx_;
+  detail::RealWorld world_;
+  Trust trust_;
+  std::string brand_, payment_url_, admin_token_;
+  std::mutex mu_;        // the SET engine
+  std::mutex store_mu_;  // the storefront (taken before mu_ when both are needed)
+  std::unique_ptr<roles::purchase::Merchant> merchant_;
+  std::unique_ptr<roles::commerce::Storefront> store_;
+  std::unique_ptr<PeerClient> gateway_;
+  std::unique_ptr<RemoteCarrier> carrier_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Service>> open_merchant_service(const ServiceConfig& c, const ServiceContext& ctx) {
+  auto s = std::make_unique<MerchantService>(c, ctx);
+  OPENSET_CHECK(s->open(c));
+  return std::unique_ptr<Service>(std::move(s));
+}
+
+}  // namespace openset::services
