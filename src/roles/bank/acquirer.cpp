@@ -313,19 +313,19 @@ Status AcquirerBank::add_route_impl(std::string_view bin_prefix, Route route) {
   for (auto& [prefix, r] : routes_)
     if (r.issuer_id == route.issuer_id) {
       r.issuer = route.issuer;
-      r.bank = route.bank;
     }
   routes_[std::string(bin_prefix)] = std::move(route);
   return Ok{};
 }
 Status AcquirerBank::add_route(std::string_view bin_prefix, std::string_view issuer_id, roles::Issuer& issuer) {
-  return add_route_impl(bin_prefix, Route{std::string(issuer_id), &issuer, nullptr});
+  return add_route_impl(bin_prefix, Route{std::string(issuer_id), &issuer});
 }
 Status AcquirerBank::add_route(std::string_view bin_prefix, IssuerBank& issuer) {
-  return add_route_impl(bin_prefix, Route{issuer.id(), &issuer, &issuer});
+  return add_route_impl(bin_prefix, Route{issuer.id(), &issuer});
 }
-Status AcquirerBank::add_routes(IssuerBank& issuer) {
-  for (const auto& b : issuer.bins()) OPENSET_CHECK(add_route(b, issuer));
+Status AcquirerBank::add_routes(IssuerBank& issuer) { return add_routes(issuer.id(), issuer); }
+Status AcquirerBank::add_routes(std::string_view issuer_id, roles::Issuer& issuer) {
+  for (const auto& b : issuer.bins()) OPENSET_CHECK(add_route(b, issuer_id, issuer));
   return Ok{};
 }
 
@@ -591,9 +591,9 @@ Result<ReleaseResult> AcquirerBank::release(std::string_view reference, std::str
     return row ? s.column_text(0) : std::string();
   }());
   const Route* route = route_to(issuer_id);
-  if (route == nullptr || route->bank == nullptr)
+  if (route == nullptr)
     return Error(Errc::kUnsupported, "acquirer: issuer '" + issuer_id + "' takes no reversals from here");
-  OPENSET_TRY(r, route->bank->release(reference, authorization_id, amount, at));
+  OPENSET_TRY(r, route->issuer->release(reference, authorization_id, amount, at));
   if (r.verdict == ReleaseVerdict::kConflict || r.verdict == ReleaseVerdict::kUnknownAuthorization) return r;
   OPENSET_TRY(store::Transaction t, db_->begin());
   OPENSET_TRY(std::int64_t seq, next_seq(*db_, "acq_releases"));
@@ -652,9 +652,9 @@ Result<RefundResult> AcquirerBank::refund(std::string_view reference, std::strin
     merchant_id = s.column_text(1);
   }
   const Route* route = route_to(issuer_id);
-  if (route == nullptr || route->bank == nullptr)
+  if (route == nullptr)
     return Error(Errc::kUnsupported, "acquirer: issuer '" + issuer_id + "' takes no refunds from here");
-  OPENSET_TRY(r, route->bank->credit(reference, capture_id, amount, at));
+  OPENSET_TRY(r, route->issuer->credit(reference, capture_id, amount, at));
   if (r.verdict == CreditVerdict::kConflict || r.verdict == CreditVerdict::kUnknownCapture) return r;
   OPENSET_TRY(store::Transaction t, db_->begin());
   OPENSET_TRY(std::int64_t seq, next_seq(*db_, "acq_refunds"));
@@ -733,13 +733,13 @@ Result<ReversalResult> AcquirerBank::reverse(std::string_view kind, std::string_
     if (previous) return *previous;
   }
   const Route* route = route_to(issuer_id);
-  if (route == nullptr || route->bank == nullptr)
+  if (route == nullptr)
     return Error(Errc::kUnsupported, "acquirer: issuer '" + issuer_id + "' takes no reversals from here");
   ReversalResult r;
   if (capture) {
-    OPENSET_TRY(r, route->bank->reverse_capture(reference, original_id, at));
+    OPENSET_TRY(r, route->issuer->reverse_capture(reference, original_id, at));
   } else {
-    OPENSET_TRY(r, route->bank->reverse_credit(reference, original_id, at));
+    OPENSET_TRY(r, route->issuer->reverse_credit(reference, original_id, at));
   }
   if (r.verdict == ReversalVerdict::kConflict || r.verdict == ReversalVerdict::kUnknown) return r;
   if (r.verdict == ReversalVerdict::kReversed &&

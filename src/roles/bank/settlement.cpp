@@ -238,9 +238,9 @@ Result<BatchSettlementResult> AcquirerBank::settle_batch(const BatchSettlementRe
   for (const auto& [key, net] : per_issuer) {
     const auto& [issuer_id, cur] = key;
     const Route* route = route_to(issuer_id);
-    if (route == nullptr || route->bank == nullptr)
+    if (route == nullptr)
       return Error(Errc::kUnsupported, "acquirer: issuer '" + issuer_id + "' takes no settlement from here");
-    OPENSET_CHECK(route->bank->settle(profile_.id, req.reference + ":" + std::to_string(cur), cur, net, req.at));
+    OPENSET_CHECK(route->issuer->settle(profile_.id, req.reference + ":" + std::to_string(cur), cur, net, req.at));
   }
 
   OPENSET_TRY(store::Transaction t, db_->begin());

@@ -54,6 +54,28 @@ std::string_view capture_verdict_name(CaptureVerdict v) {
   return "?";
 }
 
+namespace {
+Error not_taken(std::string_view what) {
+  return Error(Errc::kUnsupported, "issuer: takes no " + std::string(what) + " from the acquirer");
+}
+}  // namespace
+
+Result<ReleaseResult> Issuer::release(std::string_view, std::string_view, const Money&, std::int64_t) {
+  return not_taken("releases");
+}
+Result<CreditResult> Issuer::credit(std::string_view, std::string_view, const Money&, std::int64_t) {
+  return not_taken("refunds");
+}
+Result<ReversalResult> Issuer::reverse_capture(std::string_view, std::string_view, std::int64_t) {
+  return not_taken("capture reversals");
+}
+Result<ReversalResult> Issuer::reverse_credit(std::string_view, std::string_view, std::int64_t) {
+  return not_taken("refund reversals");
+}
+Result<std::string> Issuer::settle(std::string_view, std::string_view, std::int64_t, std::int64_t, std::int64_t) {
+  return not_taken("settlement");
+}
+
 std::string format_amount(const Money& m) {
   static const std::map<std::int64_t, const char*> kCodes = {
       {840, "USD"}, {978, "EUR"}, {392, "JPY"}, {826, "GBP"}, {156, "CNY"}};

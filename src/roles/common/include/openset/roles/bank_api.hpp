@@ -341,6 +341,24 @@ class Issuer {
   virtual Result<AuthorizationDecision> authorize(const AuthorizationRequest& req) = 0;
   // Turns (part of) a hold into a debit of the card account, owed to the acquirer.
   virtual Result<CaptureResult> capture(const CaptureRequest& req) = 0;
+
+  // Relayed by the acquirer that authorized (Acquirer::release, refund, reverse_capture,
+  // reverse_refund, settle_batch); the meaning is IssuerBank's (src/roles/bank/issuer.hpp). An
+  // issuer that takes none of these from the acquirer keeps the defaults: kUnsupported, nothing
+  // moved. They are virtual so that the acquirer can reach an issuer in another process
+  // (services::RemoteIssuer) as it reaches one in process.
+  virtual Result<ReleaseResult> release(std::string_view reference, std::string_view authorization_id,
+                                        const Money& amount, std::int64_t at);
+  virtual Result<CreditResult> credit(std::string_view reference, std::string_view capture_id,
+                                      const Money& amount, std::int64_t at);
+  virtual Result<ReversalResult> reverse_capture(std::string_view reference, std::string_view capture_id,
+                                                 std::int64_t at);
+  virtual Result<ReversalResult> reverse_credit(std::string_view reference, std::string_view credit_id,
+                                                std::int64_t at);
+  // Interbank clearing of a settled batch: `net` signed minor units of `currency` owed to
+  // `acquirer_id`; returns the issuer's settlement id. Idempotent on (acquirer, reference).
+  virtual Result<std::string> settle(std::string_view acquirer_id, std::string_view reference,
+                                     std::int64_t currency, std::int64_t net, std::int64_t at);
 };
 
 class Acquirer {

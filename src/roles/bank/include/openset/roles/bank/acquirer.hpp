@@ -72,12 +72,16 @@ class AcquirerBank final : public roles::Acquirer {
   Status set_merchant_form(std::string_view brand, const std::vector<FormField>& fields);
   Status set_gateway_form(std::string_view brand, const std::vector<FormField>& fields);
   // Routing: PANs starting with `bin_prefix` go to `issuer` (longest prefix wins). The issuer
-  // must outlive the acquirer. The IssuerBank overload also enables release() and refund().
-  // An issuer id names one issuer: routing a known id to another object re-points all its routes.
+  // must outlive the acquirer. Reversals, refunds and batch settlement go to the issuer that
+  // authorized through the same object (roles::Issuer::release, credit, reverse_*, settle: an
+  // issuer that keeps their defaults takes none). An issuer id names one issuer: routing a
+  // known id to another object re-points all its routes.
   Status add_route(std::string_view bin_prefix, std::string_view issuer_id, roles::Issuer& issuer);
   Status add_route(std::string_view bin_prefix, IssuerBank& issuer);
-  // Every BIN the issuer bank announces.
+  // Every BIN the issuer announces (bins()), under the issuer bank's id or the one given (an
+  // issuer in another process: services::RemoteIssuer).
   Status add_routes(IssuerBank& issuer);
+  Status add_routes(std::string_view issuer_id, roles::Issuer& issuer);
 
   // ---- roles::Acquirer ----
   Result<std::vector<FormField>> merchant_registration_form(std::string_view merchant_id) override;
@@ -114,7 +118,6 @@ class AcquirerBank final : public roles::Acquirer {
   struct Route {
     std::string issuer_id;
     roles::Issuer* issuer = nullptr;
-    IssuerBank* bank = nullptr;
   };
   struct Party;
   AcquirerBank(std::unique_ptr<store::Database> db, AcquirerProfile profile);

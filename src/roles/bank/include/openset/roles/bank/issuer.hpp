@@ -93,28 +93,28 @@ class IssuerBank final : public roles::Issuer {
   Result<AuthorizationDecision> authorize(const AuthorizationRequest& req) override;
   Result<CaptureResult> capture(const CaptureRequest& req) override;
 
-  // ---- reversals and refunds (relayed by the acquirer; not in roles::Issuer) ----
+  // ---- reversals and refunds (relayed by the acquirer; roles::Issuer) ----
   // Releases `amount` of what remains authorized (idempotent on reference, like capture).
   Result<ReleaseResult> release(std::string_view reference, std::string_view authorization_id,
-                                const Money& amount, std::int64_t at = 0);
+                                const Money& amount, std::int64_t at = 0) override;
   // Credits the card with `amount` of a capture; the refunds of one capture never exceed it.
   Result<CreditResult> credit(std::string_view reference, std::string_view capture_id,
-                              const Money& amount, std::int64_t at = 0);
+                              const Money& amount, std::int64_t at = 0) override;
   // Voids a whole capture (CapRevReq): the inverse of the capture's four postings (card and
   // due-to back, the hold restored: the authorization can be captured again or released).
   // Refused while the capture has refunds that are not reversed (kRefunded).
   Result<ReversalResult> reverse_capture(std::string_view reference, std::string_view capture_id,
-                                         std::int64_t at = 0);
+                                         std::int64_t at = 0) override;
   // Reverses a whole refund (CredRevReq): the inverse of the credit's postings.
   Result<ReversalResult> reverse_credit(std::string_view reference, std::string_view credit_id,
-                                        std::int64_t at = 0);
+                                        std::int64_t at = 0) override;
 
   // ---- batch settlement (relayed by the acquirer when a gateway batch closes) ----
   // Clears `net` (signed minor units of `currency`; negative: the acquirer pays back) of what
   // is due to `acquirer_id`: due-to:<acq> debited, settlement:<acq> credited. Idempotent on
   // (acquirer, reference); the same reference with another amount is refused (kConstraint).
   Result<std::string> settle(std::string_view acquirer_id, std::string_view reference, std::int64_t currency,
-                             std::int64_t net, std::int64_t at = 0);
+                             std::int64_t net, std::int64_t at = 0) override;
 
   // ---- inspection (tests, invariants, reports) ----
   store::Database& database() { return *db_; }
