@@ -175,12 +175,72 @@ int main(int argc, char** argv) {
   CLI::App* gateway_cmd = app.add_subcommand("gateway", "The payment gateway");
   gateway_cmd->require_subcommand(1);
   CLI::App* gateway_register = add_register(gateway_cmd, "payment gateway", false);
+  // ---- the network services (issue 6) ----
+  BuyOptions buy;
+  CLI::App* wallet_buy = wallet_cmd->add_subcommand(
+      "buy",
+      "Shop at a merchant service and pay with SET over HTTP: the order form, the store's quote,\n"
+      "the purchase initiation message, then PInitReq/PReq. The card number never leaves the\n"
+      "wallet unencrypted; a request without an answer is sent again (SET's replay rules make\n"
+      "that safe). Exit status 1 when the purchase is not authorized.");
+  wallet_buy->add_option("--wallet", buy.wallet, "The wallet's config file (openset provision: DIR/wallet/config.json)")->required();
+  wallet_buy->add_option("--store", buy.store, "The merchant service's URL (openset up prints it)")->required();
+  wallet_buy->add_option("--item", buy.items, "SKU[:QUANTITY], several allowed (GET STORE/store/catalog lists them)")->required();
+  wallet_buy->add_option("--place", buy.place, "Delivery address")->required();
+  wallet_buy->add_option("--in-hours", buy.in_hours, "Wished delivery, hours from now")->capture_default_str()->check(CLI::Range(1, 24 * 90));
+  wallet_buy->add_option("--method", buy.method, "Delivery method id (default: the store chooses)");
+  wallet_buy->add_flag("--json", buy.json, "Print JSON");
+
+  ProvisionOptions prov;
+  auto add_provision = [&](CLI::App* c) {
+    c->add_option("--dir", prov.dir, "The deployment directory")->capture_default_str();
+    c->add_option("--suite", prov.suite, "modern or set1")->capture_default_str()->check(CLI::IsMember({"modern", "set1"}));
+    c->add_option("--port-base", prov.port_base, "Ports: issuer +1, acquirer +2, merchant +5, carrier +6, gateways +10...")
+        ->capture_default_str();
+    c->add_option("--gateways", prov.gateways, "Gateway processes sharing one database")->capture_default_str()->check(CLI::Range(1, 8));
+    c->add_option("--db", prov.db, "Database of the merchant, gateway and banks: postgresql://... (default: SQLite files in DIR/data)");
+    c->add_option("--stock", prov.stock, "Stock of each catalog item")->capture_default_str();
+  };
+  CLI::App* provision_cmd = app.add_subcommand(
+      "provision",
+      "Make a deployment directory for the services: the CA hierarchy, the banks' accounts, the\n"
+      "cardholder, merchant and gateway registered through SET's certificate protocols, and one\n"
+      "config file per service (docs/services.md). Keys are encrypted with DIR/passphrase.");
+  add_provision(provision_cmd);
+
+  UpOptions up;
+  CLI::App* up_cmd = app.add_subcommand(
+      "up",
+      "Start the whole ecosystem on loopback, one process per party (issuer, acquirer, gateway(s),\n"
+      "carrier, merchant), provisioning DIR first when it holds no deployment. Prints where each\n"
+      "listens; Ctrl-C stops them all.");
+  add_provision(up_cmd);
+  up_cmd->add_option("--wait", up.wait_seconds, "Seconds each service has to answer /health")->capture_default_str();
+
+  ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve",
+      "Run one party as a network service: SET messages as HTTP POST bodies\n"
+      "(application/set-payment), the banks' JSON wire, the storefront; /health and /metrics\n"
+      "(Prometheus). Stops on SIGINT/SIGTERM after the requests in flight.");
+  serve_cmd->add_option("role", serve.service, "ca, merchant, gateway, acquirer, issuer or carrier")
+      ->required()->check(CLI::IsMember({"ca", "merchant", "gateway", "acquirer", "issuer", "carrier"}));
+  serve_cmd->add_option("--config", serve.config, "The service's config file (openset provision makes them)")->required();
+  serve_cmd->add_option("--log-file", serve.log_file, "Append the structured (JSON) logs here instead of standard error");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
 
+  if (*wallet_buy) return run_wallet_buy(buy, std::cout, std::cerr);
+  if (*provision_cmd) return run_provision(prov, std::cout, std::cerr);
+  if (*up_cmd) {
+    up.provision = prov;
+    return run_up(up, std::cout, std::cerr);
+  }
+  if (*serve_cmd) return run_serve(serve, std::cout, std::cerr);
   if (*wallet_register) return run_wallet_register(reg, std::cout, std::cerr);
   if (*wallet_history) return run_wallet_history(wallet, std::cout, std::cerr);
   if (*wallet_show) return run_wallet_show(wallet, std::cout, std::cerr);

@@ -175,8 +175,8 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
 
   // ---- the banks behind the gateway ----
   say("opening the issuing bank (First Atlas Bank) and the acquiring bank (Harbour Acquiring)");
-  OPENSET_TRY(e->issuer_, roles::bank::IssuerBank::open((opts.dir / "issuer.db").string(),
-                                                        {"FAB", "First Atlas Bank"}));
+  e->material_.issuer = {"FAB", "First Atlas Bank"};
+  OPENSET_TRY(e->issuer_, roles::bank::IssuerBank::open((opts.dir / "issuer.db").string(), e->material_.issuer));
   OPENSET_CHECK(e->issuer_->add_bin("4111", "Atlas"));
   e->card_ = DemoCard{std::string(kAtlasPan), "", "Atlas", opts.credit_limit};
   {
@@ -199,6 +199,8 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
   acq.bin = std::string(kAcquirerBin);
   acq.name = "Harbour Acquiring";
   acq.fingerprint_key = to_hex(e->random_->bytes(32));
+  e->material_.acquirer = acq;
+  e->material_.gateway_id = "GW-0001";
   OPENSET_TRY(e->acquirer_, roles::bank::AcquirerBank::open((opts.dir / "acquirer.db").string(), acq));
   roles::bank::MerchantAccount ma;
   ma.merchant_id = std::string(kMerchantId);
@@ -328,10 +330,15 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
 
   // ---- the engines ----
   say("opening the wallet, the merchant, the payment gateway, the storefront and the carrier");
+  e->material_.cardholder = cardholder;
+  e->material_.merchant = merchant;
+  e->material_.gateway = gateway;
   roles::purchase::WalletConfig wc;
   wc.credentials = std::move(cardholder);
   wc.card = roles::purchase::Card{e->card_.pan, e->card_.expiry, std::move(pan_secret),
                                   std::move(card_secret), "Atlas"};
+  e->material_.card = wc.card;
+  e->material_.wallet_known = atlas_cardholder_chain;
   wc.trust = trust_with(atlas_cardholder_chain);
   wc.log = party_log("cardholder");
   OPENSET_TRY(e->wallet_, roles::purchase::Wallet::open((opts.dir / "wallet.db").string(),
@@ -344,6 +351,7 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
     std::vector<Bytes> known = atlas_merchant_chain;
     known.push_back(atlas.cca->certificate());
     known.push_back(atlas.pca->certificate());
+    e->material_.merchant_known = known;
     mc.trust = trust_with(std::move(known));
   }
   mc.log = party_log("merchant");
@@ -358,6 +366,7 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
     std::vector<Bytes> known = atlas_gateway_chain;
     known.push_back(atlas.cca->certificate());
     known.push_back(atlas.mca->certificate());
+    e->material_.gateway_known = known;
     gc.trust = trust_with(std::move(known));
   }
   gc.log = party_log("gateway");
@@ -372,11 +381,13 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
                 {"BK-TAOCP", "The Art of Computer Programming (boxed set)", 24900, 2},
                 {"BK-RARE", "Signed first edition", 90000, 0}};
   sc.delivery = {{"post", "Standard post", 450, 48}, {"courier", "Courier", 1200, 4}};
+  e->material_.store = sc;
+  e->material_.carrier_name = "Swift Parcel";
   OPENSET_TRY(roles::commerce::Storefront store,
               roles::commerce::Storefront::open((opts.dir / "storefront.db").string(), sc));
   e->store_ = std::make_unique<roles::commerce::Storefront>(std::move(store));
   OPENSET_TRY(roles::commerce::Carrier carrier,
-              roles::commerce::Carrier::open((opts.dir / "carrier.db").string(), "Swift Parcel"));
+              roles::commerce::Carrier::open((opts.dir / "carrier.db").string(), e->material_.carrier_name));
   e->carrier_ = std::make_unique<roles::commerce::Carrier>(std::move(carrier));
   return e;
 }

@@ -120,3 +120,50 @@ int run_merchant_register(const RegisterOptions& opts, std::ostream& out, std::o
 int run_gateway_register(const RegisterOptions& opts, std::ostream& out, std::ostream& err);
 
 }  // namespace openset::app
+
+// ---- the network services (issue 6): src/app/commands/{provision,serve,up,buy}.cpp ----
+namespace openset::app {
+
+// `openset provision`: makes a deployment directory: the CA hierarchy, the banks' accounts, every
+// party registered through SET's certificate protocols, and one config file per service
+// (docs/services.md). `openset up` runs it when the directory has no deployment yet.
+struct ProvisionOptions {
+  std::string dir = "openset-services";
+  std::string suite = "modern";
+  std::string host = "127.0.0.1";
+  int port_base = 8400;       // issuer +1, acquirer +2, merchant +5, carrier +6, gateways +10..
+  int gateways = 1;           // gateway processes sharing one database
+  std::string db;             // "" : SQLite files in DIR/data; postgresql://...: merchant, gateway, banks there
+  std::int64_t stock = 100000;         // per catalog item (sold-out items stay sold out)
+  std::int64_t credit_limit = 100000000000;  // the test card's limit, minor units
+  // Not on the command line: tests make key encryption cheap.
+  unsigned pbkdf2_iterations = 0;
+};
+int run_provision(const ProvisionOptions& opts, std::ostream& out, std::ostream& err);
+
+struct ServeOptions {
+  std::string service;  // ca | merchant | gateway | acquirer | issuer | carrier
+  std::string config;   // its config file
+  std::string log_file; // "" : structured logs to standard error
+};
+int run_serve(const ServeOptions& opts, std::ostream& out, std::ostream& err);
+
+struct UpOptions {
+  ProvisionOptions provision;
+  std::string openset;  // the openset binary to start the services with (default: this one)
+  int wait_seconds = 30;  // for every service to answer /health
+};
+int run_up(const UpOptions& opts, std::ostream& out, std::ostream& err);
+
+struct BuyOptions {
+  std::string wallet;                 // the wallet's config file (DIR/wallet/config.json)
+  std::string store;                  // the merchant's URL
+  std::vector<std::string> items;     // SKU[:QUANTITY]
+  std::string place;                  // delivery address
+  int in_hours = 72;                  // wished delivery: this many hours from now
+  std::string method;                 // delivery method id ("" : the store chooses)
+  bool json = false;
+};
+int run_wallet_buy(const BuyOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace openset::app

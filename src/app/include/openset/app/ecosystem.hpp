@@ -60,6 +60,20 @@ struct DemoCard {
   std::int64_t credit_limit = 0;
 };
 
+// What the parties were given when the ecosystem was made: keys, certificates, the card, the
+// banks' profiles, the store. `openset provision` writes them into each service's files. Holds
+// secrets (private keys, the PAN, PANSecret, CardSecret): never log it.
+struct EcosystemMaterial {
+  roles::purchase::Credentials cardholder, merchant, gateway;
+  roles::purchase::Card card;
+  std::vector<Bytes> merchant_known, gateway_known, wallet_known;  // trust.known of each party
+  roles::bank::IssuerProfile issuer;
+  roles::bank::AcquirerProfile acquirer;
+  std::string gateway_id;
+  roles::commerce::StoreConfig store;
+  std::string carrier_name;
+};
+
 class Ecosystem {
  public:
   static Result<std::unique_ptr<Ecosystem>> create(const EcosystemOptions& opts);
@@ -89,6 +103,7 @@ class Ecosystem {
   roles::purchase::Answer run(const roles::purchase::Answer& a, std::string_view from);
 
   const std::vector<TrailEntry>& trail() const { return trail_; }
+  const EcosystemMaterial& material() const { return material_; }
   void record(std::string_view from, std::string_view to, std::string_view type, ByteView message);
 
  private:
@@ -116,6 +131,7 @@ class Ecosystem {
   std::string merchant_id_;
   std::vector<std::pair<std::string, Bytes>> end_entities_;
   std::vector<TrailEntry> trail_;
+  EcosystemMaterial material_;
 };
 
 }  // namespace openset::app
