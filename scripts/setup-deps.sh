@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libsqlite3-dev sqlite3
+  libboost-dev                          # Boost.Asio and Beast (header-only): the net layer
 )
 
 missing=()

@@ -81,6 +81,13 @@ class Metrics {
   void set(std::string_view name, std::string_view help, std::string_view labels, double value);
   // One request as the server saw it (the server calls it; services need not).
   void observe_request(std::string_view route, std::string_view method, int status, double seconds);
+  // The same with the service label set (the Server uses this one; the one above leaves it "").
+  // Counts openset_http_requests_total{service,route,method,status} and observes
+  // openset_http_request_duration_seconds{service,route}.
+  void observe_request(std::string_view service, std::string_view route, std::string_view method,
+                       int status, double seconds);
+  // The current value of one sample (counter or gauge), 0 when absent; for tests and /health.
+  double value(std::string_view name, std::string_view labels = {}) const;
   // The Prometheus text exposition (format 0.0.4), every family with # HELP and # TYPE.
   std::string exposition() const;
 
