@@ -73,6 +73,7 @@ Result<Response> exchange(const Url& url, http::verb verb, std::string_view cont
   const bool v6 = url.host.find(':') != std::string::npos;
   req.set(http::field::host, v6 ? fmt::format("[{}]:{}", url.host, url.port) : fmt::format("{}:{}", url.host, url.port));
   req.set(http::field::user_agent, "openset");
+  for (const auto& [name, value] : options.headers) req.set(name, value);
   if (verb == http::verb::post) {
     req.set(http::field::content_type, content_type);
     req.body() = std::string(body);

@@ -143,6 +143,33 @@ Status run(const BenchOptions& opts, const crypto::Suite& suite, std::ostream& o
 
 }  // namespace
 
+Result<InProcessRate> bench_in_process(const crypto::Suite& suite, int n) {
+  fs::path dir = fs::temp_directory_path() / fmt::format("openset-bench-inproc-{}", ::getpid());
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  EcosystemOptions eo;
+  eo.dir = dir;
+  eo.suite = suite.id;
+  eo.credit_limit = 1'000'000'000;
+  OPENSET_TRY(std::unique_ptr<Ecosystem> eco, Ecosystem::create(eo));
+  std::vector<std::string> orders;
+  OPENSET_CHECK(purchase(*eco, -1, orders));  // warm-up
+  std::vector<double> latencies;
+  auto t0 = Clock::now();
+  for (int i = 0; i < n; ++i) {
+    auto a = Clock::now();
+    OPENSET_CHECK(purchase(*eco, i, orders));
+    latencies.push_back(seconds(Clock::now() - a));
+  }
+  InProcessRate r;
+  r.per_second = n / seconds(Clock::now() - t0);
+  r.p50_ms = 1e3 * percentile(latencies, 0.50);
+  r.p99_ms = 1e3 * percentile(latencies, 0.99);
+  eco.reset();
+  fs::remove_all(dir, ec);
+  return r;
+}
+
 int run_bench_purchase(const BenchOptions& opts, std::ostream& out, std::ostream& err) {
   if (opts.n < 1) {
     err << "openset bench purchase: -n must be at least 1\n";

@@ -181,7 +181,7 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
     OPENSET_TRY(std::vector<std::string> gw_chain, known_paths(m.gateway.chain));
     OPENSET_TRY(json gw_trust, trust(m.gateway_known));
     for (int g = 0; g < o.gateways; ++g) {
-      std::string name = o.gateways == 1 ? "gateway" : fmt::format("gateway-{}", g + 1);
+      std::string name = g == 0 ? "gateway" : fmt::format("gateway-{}", g + 1);
       json j = {{"service", "gateway"}, {"listen", listen(o, 10 + g)}, {"db", db_of(o, "gateway")}, {"suites", suites},
                 {"limits", limits}, {"passphrase_file", "../passphrase"}, {"files", gw_files},
                 {"chains", {{"own", gw_chain}}}, {"trust", gw_trust},
@@ -240,16 +240,16 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
 
     // ---- the deployment: start order (a service's peers start before it) ----
     json services = json::array();
-    auto add = [&](const std::string& name, const std::string& config, int offset) {
-      services.push_back({{"name", name}, {"config", config}, {"url", url(o, offset)}});
+    auto add = [&](const std::string& name, const std::string& role, const std::string& config, int offset) {
+      services.push_back({{"name", name}, {"role", role}, {"config", config}, {"url", url(o, offset)}});
     };
-    add("issuer", "issuer/config.json", 1);
-    add("acquirer", "acquirer/config.json", 2);
+    add("issuer", "issuer", "issuer/config.json", 1);
+    add("acquirer", "acquirer", "acquirer/config.json", 2);
     for (int g = 0; g < o.gateways; ++g)
-      add(o.gateways == 1 ? "gateway" : fmt::format("gateway-{}", g + 1),
+      add(g == 0 ? "gateway" : fmt::format("gateway-{}", g + 1), "gateway",
           g == 0 ? "gateway/config.json" : fmt::format("gateway/gateway-{}.json", g + 1), 10 + g);
-    add("carrier", "carrier/config.json", 6);
-    add("merchant", "merchant/config.json", 5);
+    add("carrier", "carrier", "carrier/config.json", 6);
+    add("merchant", "merchant", "merchant/config.json", 5);
     json d = {{"suite", o.suite}, {"services", services}, {"wallet", "wallet/config.json"},
               {"store", url(o, 5)}, {"db", o.db.empty() ? "sqlite" : "postgresql"}};
     return files::create((dir / "deployment.json").string(), d.dump(2) + "\n", 0644);

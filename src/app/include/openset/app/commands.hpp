@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "openset/base/result.hpp"
+#include "openset/crypto/algorithms.hpp"
+
 namespace openset::app {
 
 // Exit codes shared by every command.
@@ -165,5 +168,21 @@ struct BuyOptions {
   bool json = false;
 };
 int run_wallet_buy(const BuyOptions& opts, std::ostream& out, std::ostream& err);
+
+// `openset bench services`: purchases through the services over loopback for a fixed time,
+// beside the in-process rate of the same purchases measured in the same run.
+struct BenchServicesOptions {
+  int seconds = 10;      // per phase
+  int clients = 4;       // concurrent wallets' purchases
+  std::string suite = "modern";
+  int in_process_n = 0;  // 0: as many as the one-gateway phase completed (at least 20)
+};
+int run_bench_services(const BenchServicesOptions& opts, std::ostream& out, std::ostream& err);
+
+struct InProcessRate {
+  double per_second = 0, p50_ms = 0, p99_ms = 0;
+};
+// `openset bench purchase`'s loop: n purchases in one process (PInitReq ... PRes).
+Result<InProcessRate> bench_in_process(const crypto::Suite& suite, int n);
 
 }  // namespace openset::app

@@ -168,6 +168,8 @@ struct ClientOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds timeout{30000};  // the whole exchange
   std::size_t max_body = 4 << 20;            // refuse larger responses
+  // Extra request headers (e.g. {"Authorization", "Bearer ..."} for a back office).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct Url {

@@ -1,0 +1,358 @@
+// The network services end to end (issue 6), in one test process: a deployment made by
+// `openset provision`, every service on its own loopback port (net::Server), the wallet buying
+// over HTTP. What the tests check is what a demanding operator would: purchases approved and
+// recorded by every party, captures exactly once, the banks' invariants, no PAN where it must not
+// be, and clear answers to bad input over the wire.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "openset/app/commands.hpp"
+#include "openset/net/http.hpp"
+#include "openset/roles/bank/acquirer.hpp"
+#include "openset/roles/bank/invariants.hpp"
+#include "openset/roles/bank/issuer.hpp"
+#include "openset/services/config.hpp"
+#include "openset/services/service.hpp"
+#include "openset/services/wallet_client.hpp"
+
+namespace openset {
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+bool port_free(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+// A base with ports base+1 .. base+19 free (the deployment's layout).
+int free_port_base() {
+  std::mt19937 rng(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(time(nullptr)));
+  for (int tries = 0; tries < 200; ++tries) {
+    int base = 20000 + static_cast<int>(rng() % 2000) * 20;
+    bool all = true;
+    for (int p = 1; p < 20 && all; ++p) all = port_free(base + p);
+    if (all) return base;
+  }
+  return 0;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Running {
+  std::string name;
+  std::unique_ptr<services::Service> service;
+  std::unique_ptr<net::Server> server;
+};
+
+// Provisions once; each test starts the services it needs afresh (state persists in data/).
+class ServicesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("openset-services-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    app::ProvisionOptions o;
+    o.dir = dir_.string();
+    o.suite = "set1";  // RSA-1024 end entities: quick to make
+    o.port_base = free_port_base();
+    o.gateways = 2;
+    o.pbkdf2_iterations = 1000;
+    std::ostringstream out, err;
+    ASSERT_NE(o.port_base, 0);
+    ASSERT_EQ(app::run_provision(o, out, err), app::kExitOk) << err.str();
+    deployment_ = json::parse(slurp(dir_ / "deployment.json"));
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  void SetUp() override {
+    log_lines_ = std::make_shared<std::vector<std::string>>();
+    auto lines = log_lines_;
+    auto mu = log_mu_;
+    for (const auto& s : deployment_["services"]) {
+      auto config = services::ServiceConfig::load(dir_ / s["config"].get<std::string>());
+      ASSERT_TRUE(config.ok()) << config.error().message;
+      config->server.workers = 3;
+      auto log = std::make_shared<net::Log>(config->service, [lines, mu](std::string_view line) {
+        std::lock_guard lock(*mu);
+        lines->emplace_back(line);
+      });
+      auto metrics = std::make_shared<net::Metrics>();
+      Running r;
+      r.name = s["name"].get<std::string>();
+      auto service = services::open_service(*config, {metrics, log});
+      ASSERT_TRUE(service.ok()) << r.name << ": " << service.error().message;
+      r.service = std::move(*service);
+      auto server = net::Server::start(config->server, r.service->routes(), metrics, log);
+      ASSERT_TRUE(server.ok()) << r.name << ": " << server.error().message;
+      r.server = std::move(*server);
+      running_.push_back(std::move(r));
+    }
+    auto wc = services::ServiceConfig::load(dir_ / deployment_["wallet"].get<std::string>());
+    ASSERT_TRUE(wc.ok()) << wc.error().message;
+    auto wallet = services::open_wallet(*wc);
+    ASSERT_TRUE(wallet.ok()) << wallet.error().message;
+    wallet_ = std::move(*wallet);
+    store_ = deployment_["store"].get<std::string>();
+    admin_token_ = slurp(dir_ / "admin-token");
+    while (!admin_token_.empty() && (admin_token_.back() == '\n')) admin_token_.pop_back();
+  }
+  void TearDown() override {
+    for (auto it = running_.rbegin(); it != running_.rend(); ++it) it->server->stop(std::chrono::milliseconds(2000));
+    running_.clear();
+    wallet_.reset();
+  }
+
+  roles::commerce::OrderForm form(const std::string& sku, std::int64_t qty) {
+    roles::commerce::OrderForm f;
+    f.store = "MER-0001";
+    f.lines = {{sku, qty}};
+    f.delivery_at = time(nullptr) + 72 * 3600;
+    f.delivery_place = "1 Main Street, Springfield";
+    return f;
+  }
+
+  net::Response admin_post(const std::string& path, const json& body, std::string token = "") {
+    auto u = net::Url::parse(store_ + path);
+    EXPECT_TRUE(u.ok());
+    net::ClientOptions co;
+    co.headers.emplace_back("Authorization", "Bearer " + (token.empty() ? admin_token_ : token));
+    auto r = net::post(*u, net::kJson, body.dump(), co);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : net::Response{};
+  }
+
+  std::vector<roles::bank::Violation> invariants() {
+    auto issuer = roles::bank::IssuerBank::open((dir_ / "data" / "issuer.db").string(), {"FAB", "First Atlas Bank"});
+    auto acquirer = roles::bank::AcquirerBank::open((dir_ / "data" / "acquirer.db").string(),
+                                                    {"HAQ", "400001", "Harbour Acquiring", slurp(dir_ / "acquirer" / "fingerprint.key")});
+    EXPECT_TRUE(issuer.ok() && acquirer.ok());
+    return roles::bank::check_invariants(**issuer, **acquirer);
+  }
+
+  static inline fs::path dir_;
+  static inline json deployment_;
+  std::vector<Running> running_;
+  std::unique_ptr<services::WalletHandle> wallet_;
+  std::string store_, admin_token_;
+  std::shared_ptr<std::vector<std::string>> log_lines_;
+  std::shared_ptr<std::mutex> log_mu_ = std::make_shared<std::mutex>();
+};
+
+
+std::string pan() { return "4111111111111111"; }
+
+bool contains_pan(const std::string& text) { return text.find(pan()) != std::string::npos; }
+
+TEST_F(ServicesTest, PurchaseOverHttpIsAuthorizedShippedCapturedAndRecordedByEveryParty) {
+  auto r = services::buy(*wallet_, store_, form("BK-SET", 1));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->entry.status, roles::purchase::WalletStatus::kAuthorized);
+  EXPECT_EQ(r->initiation.amount.amount, r->quote.amount.amount);
+  EXPECT_EQ(r->entry.pan_last4, "1111");
+
+  auto shipped = admin_post("/admin/ship", {{"quote_id", r->quote.quote_id}});
+  ASSERT_EQ(shipped.status, 200) << shipped.body;
+  json j = json::parse(shipped.body);
+  EXPECT_EQ(j["set_state"], "captured");
+  EXPECT_EQ(j["store_state"], "shipped");
+  EXPECT_FALSE(j["shipment"]["tracking_number"].get<std::string>().empty());
+  EXPECT_EQ(j["captured"]["amount"], r->quote.amount.amount);
+  // Capturing again answers the same, moves nothing.
+  auto again = admin_post("/admin/capture", {{"quote_id", r->quote.quote_id}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json::parse(again.body)["captured"], j["captured"]);
+
+  // The wallet's log knows it; the banks' books balance.
+  auto history = roles::purchase::wallet_history(wallet_->wallet->database());
+  ASSERT_TRUE(history.ok());
+  EXPECT_FALSE(history->empty());
+  EXPECT_TRUE(invariants().empty());
+
+  // No PAN in the merchant's or the gateway's files, nor in any service's log line.
+  for (const char* f : {"merchant.db", "shop.db", "gateway.db", "carrier.db"})
+    EXPECT_FALSE(contains_pan(slurp(dir_ / "data" / f))) << f;
+  std::lock_guard lock(*log_mu_);
+  EXPECT_FALSE(log_lines_->empty());
+  for (const auto& line : *log_lines_) EXPECT_FALSE(contains_pan(line)) << line;
+}
+
+TEST_F(ServicesTest, ConcurrentPurchasesSpreadOverTwoGatewaysAndCaptureExactlyOnce) {
+  constexpr int kThreads = 4, kEach = 3;
+  std::vector<std::string> quotes;
+  std::mutex mu;
+  std::atomic<int> approved{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        auto r = services::buy(*wallet_, store_, form("BK-APPLIED", 1));
+        if (r.ok() && r->entry.status == roles::purchase::WalletStatus::kAuthorized) {
+          ++approved;
+          std::lock_guard lock(mu);
+          quotes.push_back(r->quote.quote_id);
+        } else {
+          ++failed;
+        }
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(approved.load(), kThreads * kEach);
+  EXPECT_EQ(failed.load(), 0);
+
+  // Capture each twice, from two threads at once: one capture each.
+  threads.clear();
+  std::atomic<int> captured{0};
+  for (int t = 0; t < 2; ++t)
+    threads.emplace_back([&] {
+      for (const auto& q : quotes) {
+        auto a = admin_post("/admin/capture", {{"quote_id", q}});
+        if (a.status == 200 && json::parse(a.body)["set_state"] == "captured") ++captured;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(captured.load(), 2 * kThreads * kEach);
+  EXPECT_TRUE(invariants().empty());
+
+  // Both gateway processes took AuthReqs.
+  int gateways_used = 0;
+  for (auto& r : running_)
+    if (r.name.starts_with("gateway") && r.server->metrics().exposition().find("route=\"/set\"") != std::string::npos)
+      ++gateways_used;
+  EXPECT_EQ(gateways_used, 2);
+}
+
+TEST_F(ServicesTest, BadInputOverTheWireGetsClearAnswersAndTheServiceGoesOn) {
+  auto set_url = net::Url::parse(store_ + "/set");
+  ASSERT_TRUE(set_url.ok());
+  auto wrong_type = net::post(*set_url, "text/plain", "hello");
+  ASSERT_TRUE(wrong_type.ok());
+  EXPECT_EQ(wrong_type->status, 415);
+  EXPECT_NE(wrong_type->body.find("application/set-payment"), std::string::npos);
+
+  std::string garbage(512, '\0');
+  std::mt19937 rng(7);
+  for (auto& c : garbage) c = static_cast<char>(rng());
+  auto random = net::post(*set_url, net::kSetPayment, garbage);
+  ASSERT_TRUE(random.ok());
+  EXPECT_TRUE(random->status == 200 || random->status == 422) << random->status;
+  if (random->status == 200) EXPECT_EQ(random->content_type, net::kSetPayment);  // a SET Error
+
+  auto huge = net::post(*set_url, net::kSetPayment, std::string(2 << 20, 'x'));
+  if (huge.ok()) EXPECT_EQ(huge->status, 413);
+
+  auto quote_url = net::Url::parse(store_ + "/store/quote");
+  auto bad_form = form("BK-SET", 0);
+  auto q = net::post(*quote_url, net::kJson, bad_form.to_json());
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->status, 422);
+  EXPECT_NE(q->body.find("problems"), std::string::npos);
+  auto unknown = net::post(*quote_url, net::kJson, form("NO-SUCH-BOOK", 1).to_json());
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->status, 422);
+  auto not_json = net::post(*quote_url, net::kJson, "{");
+  ASSERT_TRUE(not_json.ok());
+  EXPECT_EQ(not_json->status, 400);
+
+  EXPECT_EQ(admin_post("/admin/close-batch", json::object(), "wrong-token").status, 401);
+
+  // Still serving: a whole purchase goes through.
+  auto r = services::buy(*wallet_, store_, form("BK-SET", 1));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->entry.status, roles::purchase::WalletStatus::kAuthorized);
+}
+
+TEST_F(ServicesTest, WalletRefusesAnInitiationWhoseAmountDiffersFromTheQuote) {
+  // A store in the middle: forwards the quote, then asks for more money in the initiation.
+  std::string real = store_;
+  std::vector<net::Route> routes;
+  routes.push_back({"POST", "/store/quote", {std::string(net::kJson)}, [real](const net::Request& q) {
+                      auto u = net::Url::parse(real + "/store/quote");
+                      auto r = net::post(*u, net::kJson, q.body);
+                      return r.ok() ? *r : net::Response::error(502, "no store");
+                    }});
+  routes.push_back({"POST", "/store/accept", {std::string(net::kJson)}, [real](const net::Request& q) {
+                      auto u = net::Url::parse(real + "/store/accept");
+                      auto r = net::post(*u, net::kJson, q.body);
+                      if (!r.ok() || r->status != 200) return net::Response::error(502, "no store");
+                      auto p = services::PaymentInitiation::parse(r->body);
+                      p->amount.amount += 100;
+                      return net::Response::bytes(net::kSetPaymentInitiation, p->to_text());
+                    }});
+  net::ServerOptions so;
+  so.service = "evil-store";
+  auto evil = net::Server::start(so, routes, std::make_shared<net::Metrics>(), std::make_shared<net::Log>("evil", [](std::string_view) {}));
+  ASSERT_TRUE(evil.ok());
+  auto before = roles::purchase::wallet_history(wallet_->wallet->database());
+  ASSERT_TRUE(before.ok());
+  auto r = services::buy(*wallet_, (*evil)->url(), form("BK-SET", 1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kPolicy);
+  EXPECT_NE(r.error().message.find("nothing was paid"), std::string::npos);
+  auto after = roles::purchase::wallet_history(wallet_->wallet->database());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size(), before->size());  // no PInitReq was even made
+}
+
+TEST(PaymentInitiation, RoundTripsAndRefusesWhatIsNotOne) {
+  services::PaymentInitiation p;
+  p.merchant_name = "Harbour Street Bookshop";
+  p.merchant_id = "MER-0001";
+  p.brands = {"Atlas", "Borealis"};
+  p.amount = {840, 2805, -2};
+  p.lid_m = {0x01, 0x02, 0xff};
+  p.od = {'{', '}', 0x00, 0x80};
+  p.summary = "1 x SET: The Complete Guide";
+  p.payment_url = "http://127.0.0.1:8405/set";
+  p.expires = 1795000000;
+  auto back = services::PaymentInitiation::parse(p.to_text());
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->merchant_name, p.merchant_name);
+  EXPECT_EQ(back->brands, p.brands);
+  EXPECT_EQ(back->amount.amount, 2805);
+  EXPECT_EQ(back->lid_m, p.lid_m);
+  EXPECT_EQ(back->od, p.od);
+  EXPECT_EQ(back->expires, p.expires);
+  std::string text = p.to_text();
+  EXPECT_FALSE(services::PaymentInitiation::parse("").ok());
+  EXPECT_FALSE(services::PaymentInitiation::parse("Merchant-Name: x\r\n").ok());  // not first line
+  std::string twice = text + "LID-M: 01\r\n";
+  EXPECT_FALSE(services::PaymentInitiation::parse(twice).ok());
+  std::string no_url = text.substr(0, text.find("Payment-URL")) + text.substr(text.find("Expires"));
+  EXPECT_FALSE(services::PaymentInitiation::parse(no_url).ok());
+  std::string negative = text;
+  negative.replace(negative.find("2805"), 4, "-5");
+  EXPECT_FALSE(services::PaymentInitiation::parse(negative).ok());
+  EXPECT_FALSE(services::PaymentInitiation::parse(std::string(20000, 'a')).ok());
+  std::string control = text;
+  control.insert(control.find("Brands"), std::string("X: \x01\r\n"));
+  EXPECT_FALSE(services::PaymentInitiation::parse(control).ok());
+}
+
+}  // namespace
+}  // namespace openset
