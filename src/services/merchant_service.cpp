@@ -12,6 +12,7 @@
 //   POST /admin/ship             {"quote_id"}: hands the parcel to the carrier, then captures
 //   POST /admin/capture          {"quote_id"}: captures without shipping (CapReq)
 //   POST /admin/close-batch      {}: closes every open batch (BatchAdminReq), settles
+#include <array>
 #include <deque>
 #include <mutex>
 
@@ -345,6 +346,9 @@ class MerchantService final : public Service {
   net::Response capture(const json& body, bool after_ship) {
     if (!body.contains("quote_id") || !body["quote_id"].is_string()) return json_error(400, "give {\"quote_id\": \"...\"}");
     std::string quote_id = body["quote_id"].get<std::string>();
+    // One capture of an order at a time: a second request waits and then gets the first one's
+    // answer instead of "the order is being captured" (striped locks: orders spread over 16).
+    std::lock_guard order_lock(capture_mu_[std::hash<std::string>{}(quote_id) % capture_mu_.size()]);
     Result<std::pair<std::string, roles::purchase::OrderView>> set = Error(Errc::kIo, "");
     {
       std::lock_guard store_lock(store_mu_);
@@ -409,6 +413,7 @@ class MerchantService final : public Service {
   std::string brand_, payment_url_, admin_token_;
   std::mutex mu_;        // the SET engine
   std::mutex store_mu_;  // the storefront (taken before mu_ when both are needed)
+  std::array<std::mutex, 16> capture_mu_;  // per order (striped), taken before the others
   std::unique_ptr<roles::purchase::Merchant> merchant_;
   std::unique_ptr<roles::commerce::Storefront> store_;
   std::unique_ptr<PeerClient> gateway_;

@@ -261,10 +261,14 @@ TEST_F(ServicesTest, BadInputOverTheWireGetsClearAnswersAndTheServiceGoesOn) {
   auto random = net::post(*set_url, net::kSetPayment, garbage);
   ASSERT_TRUE(random.ok());
   EXPECT_TRUE(random->status == 200 || random->status == 422) << random->status;
-  if (random->status == 200) EXPECT_EQ(random->content_type, net::kSetPayment);  // a SET Error
+  if (random->status == 200) {
+    EXPECT_EQ(random->content_type, net::kSetPayment);  // a SET Error
+  }
 
   auto huge = net::post(*set_url, net::kSetPayment, std::string(2 << 20, 'x'));
-  if (huge.ok()) EXPECT_EQ(huge->status, 413);
+  if (huge.ok()) {
+    EXPECT_EQ(huge->status, 413);
+  }
 
   auto quote_url = net::Url::parse(store_ + "/store/quote");
   auto bad_form = form("BK-SET", 0);
