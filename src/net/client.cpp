@@ -132,9 +132,16 @@ Result<Response> exchange(const Url& url, http::verb verb, std::string_view cont
     http::response_parser<http::string_body> parser;
     parser.header_limit(64 * 1024);
     parser.body_limit(static_cast<std::uint64_t>(options.max_body));
+    // The header first: Beast 1.74 loses the body_limit error of a Content-Length that is too
+    // large when the header and the body are parsed in one eager pass (http::async_read alone).
     conn->stream.expires_at(deadline);
-    http::async_read(conn->stream, conn->buffer, parser, [&](const beast::error_code& e, std::size_t) { ec = e; });
+    http::async_read_header(conn->stream, conn->buffer, parser,
+                            [&](const beast::error_code& e, std::size_t) { ec = e; });
     run(st.ioc);
+    if (!ec) {
+      http::async_read(conn->stream, conn->buffer, parser, [&](const beast::error_code& e, std::size_t) { ec = e; });
+      run(st.ioc);
+    }
     if (ec) {
       if (reused && attempt == 0 && !parser.got_some() && conn->buffer.size() == 0 && stale(ec)) continue;
       if (ec == http::error::body_limit) {

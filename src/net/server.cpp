@@ -224,7 +224,9 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // Reads one whole request (headers, then body) within read_timeout.
+  // Reads one whole request (headers, then body) within read_timeout. The header is read on its
+  // own: Beast 1.74's eager http::async_read loses the body_limit error of a too-large
+  // Content-Length when the header and the body arrive together.
   void read_request() {
     state_ = State::kReading;
     stream_.expires_never();

@@ -17,7 +17,8 @@
 //   * more than max_connections open at once                -> new ones get 503 and are closed
 //   * a handler that throws                                 -> 500, logged, the server goes on
 // Built-in routes: GET /health (JSON: status, service, uptime_seconds, in_flight) and
-// GET /metrics (Prometheus text exposition format 0.0.4).
+// GET /metrics (Prometheus text exposition format 0.0.4). Both are answered on the I/O thread, so
+// they answer while every worker is busy. Details: src/net/README.md.
 #pragma once
 
 #include <chrono>
@@ -60,6 +61,7 @@ struct Response {
   static Response json(int status, std::string body);
   static Response bytes(std::string_view content_type, std::string body);
   // A plain-text error a person can act on: "415 Unsupported Media Type: POST /set takes ...".
+  // The body is "<status> <reason phrase>: <message>\n"; pass only what follows the colon.
   static Response error(int status, std::string_view message);
 };
 
@@ -68,6 +70,12 @@ using Handler = std::function<Response(const Request&)>;
 // ---- metrics --------------------------------------------------------------------------------
 // Counters and gauges a service adds beside the server's own (requests by route and status,
 // latency histogram, in-flight, rejections by reason, open connections). Thread-safe.
+// The server's own: openset_http_requests_total{service,route,method,status},
+// openset_http_request_duration_seconds{service,route} (histogram), openset_http_in_flight{service},
+// openset_http_connections{service}, openset_http_connections_accepted_total{service},
+// openset_http_rejected_total{service,reason} (reason: too_large, header_too_large, timeout,
+// bad_request, unsupported_media_type, overloaded). A name first used with add() is a counter,
+// with set() a gauge; characters not allowed in a metric name become '_'.
 class Metrics {
  public:
   Metrics();
@@ -100,12 +108,15 @@ class Metrics {
 // One JSON object per line: {"ts":"2026-11-27T10:00:00.123Z","level":"info","service":"gateway",
 // "event":"request","path":"/set","status":200,"ms":12.5, ...}. Values are strings or numbers.
 // Bodies are never logged. Defense in depth: every string value passes through redact(), which
-// masks any run of 12 or more digits (a PAN-shaped number) as "[redacted]".
+// masks any run of 12 or more digits (a PAN-shaped number) as "[redacted]"; single spaces or
+// dashes between digits do not break a run ("4111 1111 1111 1111"). A field value that is a
+// short decimal number ("200", "12.5") is written as a JSON number, any other as a string.
 class Log {
  public:
   using Fields = std::vector<std::pair<std::string, std::string>>;
   enum class Level { kDebug, kInfo, kWarn, kError };
-  // sink: where lines go (default: stderr, one write per line, thread-safe).
+  // sink: where lines go (default: stderr, one write per line, thread-safe). A given sink is
+  // called under a mutex, one line at a time, without the trailing newline.
   explicit Log(std::string service, std::function<void(std::string_view line)> sink = {});
   void write(Level level, std::string_view event, const Fields& fields = {}) const;
   void info(std::string_view event, const Fields& fields = {}) const { write(Level::kInfo, event, fields); }
@@ -153,8 +164,11 @@ class Server {
   Metrics& metrics();
   // Graceful shutdown: stop accepting, let requests in flight finish (up to `grace`), close
   // idle connections, join the threads. Safe to call twice and from a signal-watching thread.
+  // Not from inside a handler (it joins the workers). A handler still running when `grace` is
+  // over is waited for (threads cannot be cancelled), but its answer is not sent.
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
-  // Blocks until SIGINT or SIGTERM arrives, then stop(grace). For `openset serve`.
+  // Blocks until SIGINT or SIGTERM arrives, then stop(grace). For `openset serve`. Also returns
+  // (after stop) when another thread called stop().
   void run_until_signal(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
 
  private:
@@ -183,8 +197,11 @@ struct Url {
 // Blocking calls (each on its own io_context, with the deadlines above). A connection is kept per
 // (thread, host, port) and reused while the server keeps it alive; a request on a connection the
 // server closed meanwhile is retried once on a fresh one. Errors: Errc::kIo with a message
-// naming the URL and what failed ("connect to http://127.0.0.1:8443/set: connection refused").
-// An HTTP error status is not an Error: the Response carries it.
+// naming the URL and what failed ("connect to http://127.0.0.1:8443/set: connection refused"),
+// except an answer larger than ClientOptions::max_body: Errc::kLimit. Url::parse fails with
+// Errc::kInvalidArgument. An HTTP error status is not an Error: the Response carries it
+// (Response::headers then holds every header of the answer, Response::content_type its
+// Content-Type as sent, parameters included).
 Result<Response> post(const Url& url, std::string_view content_type, std::string_view body,
                       const ClientOptions& options = {});
 Result<Response> get(const Url& url, const ClientOptions& options = {});
