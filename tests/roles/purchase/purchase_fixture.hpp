@@ -252,7 +252,8 @@ class World {
     gc.brand = "Atlas";
     gc.trust = trust(gateway_validator);
     gc.log = [this](std::string_view l) { gateway_log.emplace_back(l); };
-    gateway_engine = must(Gateway::open((dir / "gateway.db").string(), std::move(gc), env, *acquirer));
+    gateway_engine = must(Gateway::open((dir / "gateway.db").string(), std::move(gc), env,
+                                        gateway_bank != nullptr ? *gateway_bank : *acquirer));
   }
 
   // Delivers a message to a party, recording it.
@@ -340,6 +341,8 @@ class World {
   GatewayRoute route;
   std::unique_ptr<IssuerBank> issuer;
   std::unique_ptr<AcquirerBank> acquirer;
+  // The Acquirer the gateway calls (nullptr: `acquirer` in process; tests/services: over the wire).
+  roles::Acquirer* gateway_bank = nullptr;
   std::unique_ptr<pki::PathValidator> wallet_validator, merchant_validator, gateway_validator;
   std::unique_ptr<Wallet> wallet;
   std::unique_ptr<Merchant> merchant_engine;

@@ -6,7 +6,9 @@
 //   POST <bank>/bank/<method>   Content-Type: application/json   body: the request object
 //   200 {"ok": <result object>}                 the call returned a value
 //   200 {"error": {"code": "<Errc name>", "message": "..."}}   the call returned an Error
-//   400 malformed JSON or missing fields; 404 unknown method
+//   400 {"error": {"code": "malformed", ...}}    malformed JSON, missing or mistyped fields
+//   404 {"error": {"code": "unsupported", ...}}  unknown method
+//   (500 only if the bank threw, which it should not; nothing is answered from a half-done call)
 //
 // Methods: issuer.<every virtual of roles::Issuer> (bins, registration_form, verify_cardholder,
 // authorize, capture, release, credit, reverse_capture, reverse_credit, settle) and
