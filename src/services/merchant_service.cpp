@@ -212,8 +212,17 @@ class MerchantService final : public Service {
     {
       std::lock_guard store_lock(store_mu_);
       auto a = store_->accept(world_.env, *id);
-      if (!a.ok()) return json_error(422, a.error().message);
-      accepted = std::move(*a);
+      if (a.ok()) {
+        accepted = std::move(*a);
+      } else {
+        // Accepted before (a client sending the same request again after a lost answer or a
+        // crash of this service): the same quote, the same initiation.
+        auto before = store_->order(*id);
+        if (!before.ok() || before->state == roles::commerce::OrderState::kQuoted ||
+            before->state == roles::commerce::OrderState::kCancelled)
+          return json_error(422, a.error().message);
+        accepted = before->quote;
+      }
       auto ref = store_->payment_ref(*id);
       if (!ref.ok()) return json_error(500, ref.error().message);
       if (*ref) {

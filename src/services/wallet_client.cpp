@@ -89,6 +89,23 @@ Result<Bytes> exchange(const net::Url& url, const Bytes& message, const BuyOptio
   return Error(Errc::kIo, "no answer after " + std::to_string(o.attempts) + " attempts: " + last.message);
 }
 
+// The shopping step's POSTs: sent again while the store cannot be reached (a quote asked twice
+// is harmless, an accept is idempotent on the quote id); an HTTP answer is returned as it is.
+Result<net::Response> post_retrying(const net::Url& url, const std::string& body, const BuyOptions& o) {
+  std::chrono::milliseconds pause = o.pause;
+  Error last(Errc::kIo, "no attempt");
+  for (int attempt = 0; attempt < o.attempts; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(pause);
+      pause *= 2;
+    }
+    auto r = net::post(url, net::kJson, body, o.client);
+    if (r.ok() && r->status != 503) return r;
+    last = r.ok() ? Error(Errc::kIo, url.text() + ": 503") : std::move(r).error();
+  }
+  return last;
+}
+
 }  // namespace
 
 Result<std::string> store_catalog(const std::string& store_url, const net::ClientOptions& options) {
@@ -105,14 +122,14 @@ Result<BuyResult> buy(WalletHandle& h, const std::string& store_url, roles::comm
   BuyResult out;
   // ---- the shopping step (outside SET) ----
   OPENSET_TRY(net::Url quote_url, at(store_url, "/store/quote"));
-  OPENSET_TRY(net::Response qr, net::post(quote_url, net::kJson, form.to_json(), o.client));
+  OPENSET_TRY(net::Response qr, post_retrying(quote_url, form.to_json(), o));
   if (qr.status != 200) return Error(Errc::kInvalidArgument, "the store did not accept the order form: " + json_message(qr));
   OPENSET_TRY(out.quote, roles::commerce::Quote::from_json(qr.body));
   say("the store answers: " + out.quote.summary() + ", " + roles::format_amount(out.quote.amount));
   for (const auto& change : out.quote.changes) say("  changed: " + change);
 
   OPENSET_TRY(net::Url accept_url, at(store_url, "/store/accept"));
-  OPENSET_TRY(net::Response ar, net::post(accept_url, net::kJson, json{{"quote_id", out.quote.quote_id}}.dump(), o.client));
+  OPENSET_TRY(net::Response ar, post_retrying(accept_url, json{{"quote_id", out.quote.quote_id}}.dump(), o));
   if (ar.status != 200) return Error(Errc::kInvalidArgument, "the store did not accept the quote: " + json_message(ar));
   if (ar.content_type != net::kSetPaymentInitiation)
     return Error(Errc::kMalformed, "the store's answer is " + ar.content_type + ", not " + std::string(net::kSetPaymentInitiation));
