@@ -445,7 +445,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.version(11);
     res_.result(static_cast<unsigned>(r.status));
     res_.set(http::field::server, "openset");
-    res_.set(http::field::content_type, r.content_type);
+    if (!r.content_type.empty()) res_.set(http::field::content_type, r.content_type);
     for (const auto& [name, value] : r.headers) res_.insert(name, value);
     res_.body() = std::move(r.body);
     res_.keep_alive(!close_after_);

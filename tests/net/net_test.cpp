@@ -483,7 +483,7 @@ TEST_F(NetTest, RunUntilSignalReturnsOnSigterm) {
     server_->run_until_signal(1000ms);
     returned = true;
   });
-  std::this_thread::sleep_for(200ms);  // the signal_set is in place by now
+  std::this_thread::sleep_for(300ms);  // the signal_set is in place by now
   EXPECT_FALSE(returned.load());
   ::kill(::getpid(), SIGTERM);
   waiter.join();
