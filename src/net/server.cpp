@@ -62,6 +62,17 @@ std::string join(const std::vector<std::string>& items, std::string_view last_se
   return out;
 }
 
+// The method as a metrics label: the standard ones as they are, anything else "other" (a client
+// must not be able to grow the number of series).
+std::string_view method_label(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {"GET", "POST", "PUT", "DELETE", "HEAD",
+                                                "OPTIONS", "PATCH", "CONNECT", "TRACE", "-"};
+  for (std::string_view known : kKnown) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
 std::string ms_text(Clock::duration d) {
   return fmt::format("{:.3f}", std::chrono::duration<double, std::milli>(d).count());
 }
@@ -445,7 +456,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.version(11);
     res_.result(static_cast<unsigned>(r.status));
     res_.set(http::field::server, "openset");
-    res_.set(http::field::content_type, r.content_type);
+    if (!r.content_type.empty()) res_.set(http::field::content_type, r.content_type);
     for (const auto& [name, value] : r.headers) res_.insert(name, value);
     res_.body() = std::move(r.body);
     res_.keep_alive(!close_after_);
@@ -463,7 +474,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_write(beast::error_code ec) {
     const auto elapsed = Clock::now() - t0_;
     core_.metrics->observe_request(core_.opt.service, route_.empty() ? kUnmatched : std::string_view(route_),
-                                   method_, status_, std::chrono::duration<double>(elapsed).count());
+                                   method_label(method_), status_,
+                                   std::chrono::duration<double>(elapsed).count());
     core_.log->info("request", {{"method", method_},
                                 {"path", path_},
                                 {"status", std::to_string(status_)},

@@ -483,7 +483,7 @@ TEST_F(NetTest, RunUntilSignalReturnsOnSigterm) {
     server_->run_until_signal(1000ms);
     returned = true;
   });
-  std::this_thread::sleep_for(200ms);  // the signal_set is in place by now
+  std::this_thread::sleep_for(300ms);  // the signal_set is in place by now
   EXPECT_FALSE(returned.load());
   ::kill(::getpid(), SIGTERM);
   waiter.join();
@@ -505,6 +505,13 @@ TEST_F(NetTest, MetricsAreValidPrometheusTextAndCountRequests) {
   start();
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(net::post(url("/set"), net::kSetPayment, "m", quick()).ok());
   ASSERT_TRUE(net::get(url("/nowhere"), quick()).ok());
+  {
+    RawSocket s(server_->port());  // a made-up method is counted as "other"
+    s.send("FROBNICATE /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string answer;
+    EXPECT_TRUE(s.read_until_close(answer, 2000ms));
+    EXPECT_EQ(answer.rfind("HTTP/1.1 404", 0), 0u) << answer;
+  }
   metrics_->add("openset_purchases_total", "Purchases.", "{outcome=\"approved\"}", 2);
   metrics_->set("openset_queue_depth", "Queue depth.", "", 7);
   auto r = net::get(url("/metrics"), quick());
@@ -554,6 +561,7 @@ TEST_F(NetTest, MetricsAreValidPrometheusTextAndCountRequests) {
   EXPECT_EQ((samples["openset_http_requests_total{service=\"test\",route=\"unmatched\",method=\"GET\",status=\"404\"}"]), 1);
   EXPECT_EQ((samples["openset_http_request_duration_seconds_count{service=\"test\",route=\"/set\"}"]), 3);
   EXPECT_EQ((samples["openset_http_request_duration_seconds_bucket{service=\"test\",route=\"/set\",le=\"+Inf\"}"]), 3);
+  EXPECT_EQ((samples["openset_http_requests_total{service=\"test\",route=\"unmatched\",method=\"other\",status=\"404\"}"]), 1);
   EXPECT_EQ((samples["openset_purchases_total{outcome=\"approved\"}"]), 2);
   EXPECT_EQ((samples["openset_queue_depth"]), 7);
   EXPECT_EQ(types["openset_http_in_flight"], "gauge");
