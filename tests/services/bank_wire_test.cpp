@@ -548,6 +548,13 @@ TEST_F(BankWireTest, NoPanInAnyMessage) {
     EXPECT_EQ(l.error().code, Errc::kInvalidArgument);
     texts.push_back(l.error().to_string());
   }
+  // PANs written with spaces or dashes are redacted too; short numbers (amounts, ids) are not.
+  RemoteAcquirer spaced([](std::string_view, const std::string&) -> Result<std::string> {
+    return json{{"error", {{"code", "invalid argument"}, {"message", "card 4111 1111 1111 1111 / 4111-1111-1111-1111, 840 x 12"}}}}.dump();
+  });
+  auto sp = spaced.authorize({"s:1", kPanUsd, kExpiry, usd(1), "M1", kT0, ""});
+  ASSERT_FALSE(sp.ok());
+  EXPECT_EQ(sp.error().message, "card [redacted] / [redacted], 840 x 12");
   EXPECT_GT(texts.size(), 50u);
   for (const auto& t : texts) expect_no_pan(t);
   for (const auto& m : messages_) expect_no_pan(m);
