@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libsqlite3-dev sqlite3
+  postgresql libpq-dev                  # the PostgreSQL back end and its tests (a throwaway server)
 )
 
 missing=()

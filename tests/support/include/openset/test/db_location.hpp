@@ -1,0 +1,25 @@
+// Where the tests keep their databases: SQLite files by default, or schemas on the throwaway
+// PostgreSQL server of the CTest fixture "postgres" when OPENSET_TEST_DB=postgres (the fixture's
+// directory in OPENSET_TEST_POSTGRES_DIR; scripts/pg-test-server.sh writes the URI to <dir>/uri).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace openset::test {
+
+// true when this process runs the tests against PostgreSQL (OPENSET_TEST_DB=postgres).
+bool postgres_mode();
+// The URI of the test server's database, or "" when OPENSET_TEST_POSTGRES_DIR is unset or the
+// server is not running.
+std::string postgres_uri();
+// The database location of `name` (e.g. "issuer") for a test working in `dir`: `<dir>/<name>.db`,
+// or in postgres mode a schema on the test server private to this process, `dir` and `name`
+// (the same arguments give the same location; the schemas are dropped when the process exits).
+std::string test_db(const std::filesystem::path& dir, std::string_view name);
+// A new schema on the test server (named after `name` plus a random suffix), dropped at exit.
+// Requires postgres_uri() to be non-empty.
+std::string fresh_pg_location(std::string_view name);
+
+}  // namespace openset::test
