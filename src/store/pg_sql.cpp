@@ -87,9 +87,22 @@ void translate_statement(const std::vector<Token>& t, std::size_t begin, std::si
   while (last > begin && t[last - 1].kind == Tok::kSpace) --last;
   bool ignore = false;
   bool conflict_written = false;
+  // CREATE TABLE: a hidden `rowid BIGSERIAL` column before the closing parenthesis, so that
+  // the engines' ORDER BY ..., rowid (insertion order as a tie-break) means the same.
+  std::size_t rowid_at = end;
+  if (first < end && is_word(t[first], "CREATE")) {
+    std::size_t second = next_solid(t, first + 1, end);
+    if (second < end && is_word(t[second], "TABLE"))
+      for (std::size_t i = last; i > first; --i)
+        if (t[i - 1].text == ")") {
+          rowid_at = i - 1;
+          break;
+        }
+  }
   std::string s;
   for (std::size_t i = begin; i < end; ++i) {
     const Token& k = t[i];
+    if (i == rowid_at) s += ", rowid BIGSERIAL";
     if (k.kind == Tok::kParam) {
       int number = 0;
       if (k.text.size() > 1) {

@@ -43,8 +43,10 @@ TEST(PgTranslate, LiteralsIdentifiersAndCommentsAreLeftAlone) {
 }
 TEST(PgTranslate, TypesAndAutoincrement) {
   EXPECT_EQ(pg("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n integer NOT NULL, b BLOB, s TEXT)"),
-            "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, b BYTEA, s TEXT)");
-  EXPECT_EQ(pg("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGERS)"), "CREATE TABLE t (id BIGINT PRIMARY KEY, x INTEGERS)");
+            "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, b BYTEA, s TEXT, rowid BIGSERIAL)");
+  EXPECT_EQ(pg("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, x INTEGERS, CHECK (x > 0))"),
+            "CREATE TABLE IF NOT EXISTS t (id BIGINT PRIMARY KEY, x INTEGERS, CHECK (x > 0), rowid BIGSERIAL)");
+  EXPECT_EQ(pg("CREATE INDEX i ON t(a)"), "CREATE INDEX i ON t(a)");
 }
 TEST(PgTranslate, InsertOrIgnore) {
   EXPECT_EQ(pg("INSERT OR IGNORE INTO t (a) VALUES (?)"), "INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING");
@@ -54,7 +56,7 @@ TEST(PgTranslate, InsertOrIgnore) {
             "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING;\nINSERT INTO t VALUES (2) ON CONFLICT DO NOTHING;");
 }
 TEST(PgTranslate, PragmasAreDropped) {
-  EXPECT_EQ(pg("PRAGMA foreign_keys=ON; CREATE TABLE t (a INTEGER);"), " CREATE TABLE t (a BIGINT);");
+  EXPECT_EQ(pg("PRAGMA foreign_keys=ON; CREATE TABLE t (a INTEGER);"), " CREATE TABLE t (a BIGINT, rowid BIGSERIAL);");
 }
 TEST(PgLocation, LocationFor) {
   EXPECT_EQ(location_for("/var/lib/openset", "issuer"), "/var/lib/openset/issuer.db");
@@ -287,6 +289,21 @@ TEST_P(Both, OpenExistingRefusesAMissingDatabase) {
   EXPECT_NE(r.error().message.find("cannot open"), std::string::npos) << r.error().message;
   ASSERT_TRUE(Database::open(missing, Mode::kCreate).ok());
   EXPECT_TRUE(Database::open(missing, Mode::kOpenExisting).ok());
+}
+
+TEST_P(Both, RowidIsInsertionOrder) {
+  exec("CREATE TABLE t (k TEXT PRIMARY KEY, at INTEGER NOT NULL)");
+  exec("INSERT INTO t (k, at) VALUES ('z', 1); INSERT INTO t (k, at) VALUES ('a', 1); INSERT INTO t (k, at) VALUES ('m', 0)");
+  auto q = db_->prepare("SELECT k FROM t ORDER BY at, rowid");
+  ASSERT_TRUE(q.ok());
+  std::string order;
+  for (;;) {
+    auto r = q->step();
+    ASSERT_TRUE(r.ok());
+    if (!*r) break;
+    order += q->column_text(0);
+  }
+  EXPECT_EQ(order, "mza");
 }
 
 TEST_P(Both, SchemasAreSeparate) {

@@ -21,7 +21,7 @@ struct Schemas {
     if (names.empty()) return;
     std::string uri = postgres_uri();
     if (uri.empty()) return;
-    auto db = store::Database::open(uri, store::Database::Mode::kCreate);
+    auto db = store::Database::open(store::location_for(uri, "public"), store::Database::Mode::kOpenExisting);
     if (!db.ok()) return;
     for (const auto& n : names) (void)db->exec(("DROP SCHEMA IF EXISTS \"" + n + "\" CASCADE").c_str());
   }
@@ -101,6 +101,38 @@ std::string fresh_pg_location(std::string_view name) {
   char h[24];
   std::snprintf(h, sizeof h, "%012llx", static_cast<unsigned long long>(r & 0xffffffffffffULL));
   return schema_location("t" + std::string(h) + "_" + sanitize(name));
+}
+
+Bytes pg_database_bytes(const std::string& location) {
+  Bytes all;
+  auto db = store::Database::open(location, store::Database::Mode::kOpenExisting);
+  if (!db.ok()) return all;
+  auto cols = db->prepare(
+      "SELECT table_name, column_name, data_type FROM information_schema.columns "
+      "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position");
+  if (!cols.ok()) return all;
+  for (;;) {
+    auto r = cols->step();
+    if (!r.ok() || !*r) break;
+    const std::string table = cols->column_text(0);
+    const std::string column = cols->column_text(1);
+    const bool bytea = cols->column_text(2) == "bytea";
+    // Names from the catalog (test code only).
+    auto q = db->prepare("SELECT \"" + column + "\" FROM \"" + table + "\"");
+    if (!q.ok()) continue;
+    for (;;) {
+      auto row = q->step();
+      if (!row.ok() || !*row) break;
+      if (bytea) {
+        Bytes b = q->column_blob(0);
+        all.insert(all.end(), b.begin(), b.end());
+      } else {
+        std::string t = q->column_text(0);
+        all.insert(all.end(), t.begin(), t.end());
+      }
+    }
+  }
+  return all;
 }
 
 }  // namespace openset::test

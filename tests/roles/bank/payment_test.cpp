@@ -461,10 +461,11 @@ TEST_F(PaymentTest, CrashBetweenIssuerAndAcquirerHealsOnRetry) {
 
 TEST_F(PaymentTest, RefusedWhenTheDatabaseIsReadOnly) {
   std::string a = approve("a1", kPanUsd, usd(5000));
-  ASSERT_TRUE(issuer_->database().exec("PRAGMA query_only = ON").ok());
+  const bool pg = issuer_->database().is_postgres();
+  ASSERT_TRUE(issuer_->database().exec(pg ? "SET default_transaction_read_only = on" : "PRAGMA query_only = ON").ok());
   auto c = acquirer_->capture(cap("c1", a, usd(100)));
   EXPECT_FALSE(c.ok());
-  ASSERT_TRUE(issuer_->database().exec("PRAGMA query_only = OFF").ok());
+  ASSERT_TRUE(issuer_->database().exec(pg ? "SET default_transaction_read_only = off" : "PRAGMA query_only = OFF").ok());
   EXPECT_EQ(issuer_->position(kPanUsd).value().owed, 0);
   EXPECT_EQ(count(acquirer_->database(), "SELECT count(*) FROM acq_captures"), 0);
 }
@@ -491,6 +492,7 @@ TEST_F(PaymentTest, AcquirerDatabaseNeverHoldsThePan) {
   EXPECT_EQ(acquirer_->authorize(auth("a2", kPanEur, eur(999999))).value().verdict, AuthVerdict::kInsufficientFunds);
   EXPECT_EQ(acquirer_->authorize(auth("a3", kPanUnknown, usd(1))).value().verdict, AuthVerdict::kUnknownCard);
   auto file_bytes = [&](const std::string& path) {
+    if (store::is_postgres_location(path)) return openset::test::pg_database_bytes(path);
     Bytes all;
     for (const char* suffix : {"", "-wal"}) {
       if (!std::filesystem::exists(path + suffix)) continue;
@@ -595,7 +597,7 @@ namespace openset::roles::bank::testing {
 namespace {
 
 TEST_F(BankTest, LongestBinPrefixRoutesToTheRightIssuerAndBothSettle) {
-  auto second = IssuerBank::open((dir_ / "issuer2.db").string(), IssuerProfile{"ISS2", "Second Issuer"});
+  auto second = IssuerBank::open(test::test_db(dir_, "issuer2"), IssuerProfile{"ISS2", "Second Issuer"});
   ASSERT_TRUE(second.ok()) << second.error().to_string();
   std::unique_ptr<IssuerBank> iss2 = std::move(*second);
   ASSERT_TRUE(iss2->add_bin("411122", "Atlas").ok());

@@ -94,7 +94,7 @@ class BatchTest : public PurchaseTest {
                                  {w->h.atlas->certificate(), w->h.atlas_mca->certificate()}};
     mc.gateways = {w->route};
     mc.trust = w->trust(other_validator);
-    return must(Merchant::open((w->dir / "merchant2.db").string(), std::move(mc), w->env));
+    return must(Merchant::open(test::test_db(w->dir, "merchant2"), std::move(mc), w->env));
   }
   // The day: three sales captured, one capture voided, one partial refund.
   struct Day {

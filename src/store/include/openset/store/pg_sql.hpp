@@ -19,6 +19,8 @@ struct PgSql {
 //   BLOB                               -> BYTEA
 //   INSERT OR IGNORE INTO ...          -> INSERT INTO ... ON CONFLICT DO NOTHING
 //   PRAGMA ...                         -> (dropped)
+//   CREATE TABLE t (...)               -> CREATE TABLE t (..., rowid BIGSERIAL): SQLite's implicit
+//                                         rowid (insertion order), used as an ORDER BY tie-break
 PgSql translate_for_postgres(std::string_view sqlite_sql);
 
 }  // namespace openset::store::detail

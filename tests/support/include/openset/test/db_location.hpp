@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "openset/base/bytes.hpp"
+
 namespace openset::test {
 
 // true when this process runs the tests against PostgreSQL (OPENSET_TEST_DB=postgres).
@@ -21,5 +23,8 @@ std::string test_db(const std::filesystem::path& dir, std::string_view name);
 // A new schema on the test server (named after `name` plus a random suffix), dropped at exit.
 // Requires postgres_uri() to be non-empty.
 std::string fresh_pg_location(std::string_view name);
+// Every value stored in the PostgreSQL database at `location` (bytea raw, the rest as text),
+// concatenated: what a scan for secrets in a SQLite file covers.
+Bytes pg_database_bytes(const std::string& location);
 
 }  // namespace openset::test
