@@ -24,7 +24,12 @@ std::vector<Token> tokenize(std::string_view s) {
     const char c = s[i];
     std::size_t j = i + 1;
     Tok kind = Tok::kOther;
-    if (c == '\'' || c == '"' || c == '`') {
+    if (c == '$' && i + 1 < n && s[i + 1] == '$') {
+      // A dollar-quoted body (PostgreSQL-only DDL passes through untouched).
+      std::size_t close = s.find("$$", i + 2);
+      j = close == std::string_view::npos ? n : close + 2;
+      kind = Tok::kQuoted;
+    } else if (c == '\'' || c == '"' || c == '`') {
       // A literal or a quoted identifier; a doubled quote stays inside.
       while (j < n) {
         if (s[j] == c) {
@@ -119,9 +124,10 @@ void translate_statement(const std::vector<Token>& t, std::size_t begin, std::si
         std::size_t a = next_solid(t, i + 1, end);
         std::size_t b = a < end ? next_solid(t, a + 1, end) : end;
         std::size_t c = b < end ? next_solid(t, b + 1, end) : end;
-        if (c < end && is_word(t[a], "PRIMARY") && is_word(t[b], "KEY") && is_word(t[c], "AUTOINCREMENT")) {
+        // INTEGER PRIMARY KEY [AUTOINCREMENT]: SQLite assigns the key when none is given.
+        if (b < end && is_word(t[a], "PRIMARY") && is_word(t[b], "KEY")) {
           s += "BIGSERIAL PRIMARY KEY";
-          i = c;
+          i = (c < end && is_word(t[c], "AUTOINCREMENT")) ? c : b;
           continue;
         }
         s += "BIGINT";

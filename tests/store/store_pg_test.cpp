@@ -45,7 +45,8 @@ TEST(PgTranslate, TypesAndAutoincrement) {
   EXPECT_EQ(pg("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n integer NOT NULL, b BLOB, s TEXT)"),
             "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, b BYTEA, s TEXT, rowid BIGSERIAL)");
   EXPECT_EQ(pg("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, x INTEGERS, CHECK (x > 0))"),
-            "CREATE TABLE IF NOT EXISTS t (id BIGINT PRIMARY KEY, x INTEGERS, CHECK (x > 0), rowid BIGSERIAL)");
+            "CREATE TABLE IF NOT EXISTS t (id BIGSERIAL PRIMARY KEY, x INTEGERS, CHECK (x > 0), rowid BIGSERIAL)");
+  EXPECT_EQ(pg("SELECT $$ a ? INTEGER; $$, ?"), "SELECT $$ a ? INTEGER; $$, $1");
   EXPECT_EQ(pg("CREATE INDEX i ON t(a)"), "CREATE INDEX i ON t(a)");
 }
 TEST(PgTranslate, InsertOrIgnore) {

@@ -14,7 +14,7 @@ struct PgSql {
 
 // Rules, applied outside string literals, quoted identifiers and comments:
 //   ?  and ?NNN                        -> $n (a bare ? takes the highest number so far plus one)
-//   INTEGER PRIMARY KEY AUTOINCREMENT  -> BIGSERIAL PRIMARY KEY
+//   INTEGER PRIMARY KEY [AUTOINCREMENT] -> BIGSERIAL PRIMARY KEY (SQLite assigns a missing key)
 //   INTEGER                            -> BIGINT
 //   BLOB                               -> BYTEA
 //   INSERT OR IGNORE INTO ...          -> INSERT INTO ... ON CONFLICT DO NOTHING
