@@ -236,7 +236,7 @@ Result<std::vector<Imbalance>> Ledger::audit() {
     OPENSET_TRY(store::Statement s, db_->prepare(
         "SELECT p.entry, e.key, p.currency, SUM(p.amount) FROM ledger_postings p "
         "LEFT JOIN ledger_entries e ON e.id = p.entry "
-        "GROUP BY p.entry, p.currency HAVING SUM(p.amount) <> 0 ORDER BY p.entry"));
+        "GROUP BY p.entry, e.key, p.currency HAVING SUM(p.amount) <> 0 ORDER BY p.entry"));
     for (;;) {
       OPENSET_TRY(bool row, s.step());
       if (!row) break;

@@ -32,7 +32,7 @@ TEST_F(ConcurrencyTest, TwoEnginesOnOneDatabaseRacingTheSameAndDifferentReferenc
   constexpr int kRounds = 25;
   std::vector<Outcome> auths[2], caps[2], own[2];
   std::barrier sync(2);
-  auto worker = [&](int w) {
+  auto worker = [&](std::size_t w) {
     AcquirerBank& acq = *engines[w];
     for (int i = 0; i < kRounds; ++i) {
       sync.arrive_and_wait();
@@ -72,12 +72,12 @@ TEST_F(ConcurrencyTest, TwoEnginesOnOneDatabaseRacingTheSameAndDifferentReferenc
       if (o.ok && !o.id.empty() && w == 1) (void)acq.capture(cap("cap-extra-" + std::to_string(i), o.id, usd(100)));
     }
   };
-  std::thread t0(worker, 0), t1(worker, 1);
+  std::thread t0(worker, std::size_t{0}), t1(worker, std::size_t{1});
   t0.join();
   t1.join();
 
-  for (int i = 0; i < kRounds; ++i) {
-    for (int w = 0; w < 2; ++w) {
+  for (std::size_t i = 0; i < static_cast<std::size_t>(kRounds); ++i) {
+    for (std::size_t w = 0; w < 2; ++w) {
       ASSERT_TRUE(auths[w][i].ok) << "round " << i << " engine " << w << ": " << auths[w][i].error;
       EXPECT_EQ(auths[w][i].verdict, static_cast<int>(AuthVerdict::kApproved));
       ASSERT_TRUE(own[w][i].ok) << own[w][i].error;
