@@ -133,6 +133,14 @@ void translate_statement(const std::vector<Token>& t, std::size_t begin, std::si
         s += "BIGINT";
         continue;
       }
+      // A blob literal x'0A1B' (PostgreSQL would read a bit string).
+      if ((k.text == "x" || k.text == "X") && i + 1 < end && t[i + 1].kind == Tok::kQuoted &&
+          t[i + 1].text.front() == '\'') {
+        const std::string& q = t[i + 1].text;
+        s += "'\\x" + q.substr(1, q.size() - 2) + "'::bytea";
+        ++i;
+        continue;
+      }
       if (is_word(k, "BLOB")) {
         s += "BYTEA";
         continue;

@@ -56,6 +56,10 @@ TEST(PgTranslate, InsertOrIgnore) {
   EXPECT_EQ(pg("INSERT OR IGNORE INTO t VALUES (1);\nINSERT OR IGNORE INTO t VALUES (2);"),
             "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING;\nINSERT INTO t VALUES (2) ON CONFLICT DO NOTHING;");
 }
+TEST(PgTranslate, BlobLiterals) {
+  EXPECT_EQ(pg("INSERT INTO t (b, c) VALUES (x'', X'00ff')"), "INSERT INTO t (b, c) VALUES ('\\x'::bytea, '\\x00ff'::bytea)");
+  EXPECT_EQ(pg("SELECT max'a'"), "SELECT max'a'");
+}
 TEST(PgTranslate, PragmasAreDropped) {
   EXPECT_EQ(pg("PRAGMA foreign_keys=ON; CREATE TABLE t (a INTEGER);"), " CREATE TABLE t (a BIGINT, rowid BIGSERIAL);");
 }
@@ -160,6 +164,14 @@ TEST_P(Both, BlobsKeepEveryByte) {
     ASSERT_TRUE(ins.ok());
     ASSERT_TRUE(ins->bind(1, std::int64_t{++id}).bind(2, ByteView(*b)).run().ok());
   }
+  // Blob literals.
+  exec("INSERT INTO t (id, b) VALUES (100, x''), (101, X'00Ff80')");
+  auto lit = db_->prepare("SELECT b FROM t WHERE id = 101");
+  ASSERT_TRUE(lit.ok());
+  auto lr = lit->step();
+  ASSERT_TRUE(lr.ok() && *lr);
+  EXPECT_EQ(lit->column_blob(0), (Bytes{0x00, 0xff, 0x80}));
+  exec("DELETE FROM t WHERE id >= 100");
   auto q = db_->prepare("SELECT b FROM t WHERE b = ? ORDER BY id");
   ASSERT_TRUE(q.ok());
   for (const Bytes* b : std::initializer_list<const Bytes*>{&all, &zeros, &high, &empty}) {

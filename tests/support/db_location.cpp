@@ -103,6 +103,22 @@ std::string fresh_pg_location(std::string_view name) {
   return schema_location("t" + std::string(h) + "_" + sanitize(name));
 }
 
+bool inject_insert_failure(store::Database& db, const std::string& table, const std::string& when) {
+  std::string sql =
+      db.is_postgres()
+          ? "CREATE OR REPLACE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+            "'injected failure'; END $$; CREATE TRIGGER boom BEFORE INSERT ON " + table + " FOR EACH ROW " +
+                (when.empty() ? "" : "WHEN (" + when + ") ") + "EXECUTE FUNCTION boom()"
+          : "CREATE TEMP TRIGGER boom BEFORE INSERT ON " + table + (when.empty() ? "" : " WHEN " + when) +
+                " BEGIN SELECT RAISE(ABORT, 'injected failure'); END";
+  return db.exec(sql.c_str()).ok();
+}
+
+bool heal_insert_failure(store::Database& db, const std::string& table) {
+  std::string sql = db.is_postgres() ? "DROP TRIGGER boom ON " + table : std::string("DROP TRIGGER temp.boom");
+  return db.exec(sql.c_str()).ok();
+}
+
 Bytes pg_database_bytes(const std::string& location) {
   Bytes all;
   auto db = store::Database::open(location, store::Database::Mode::kOpenExisting);

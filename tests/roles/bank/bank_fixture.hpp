@@ -122,22 +122,10 @@ class BankTest : public ::testing::Test {
     EXPECT_TRUE(row.ok() && *row);
     return s->column_int64(0);
   }
-  // A storage failure on every INSERT into `table` (where `when`, about NEW, holds) until
-  // heal(): a trigger in the database's own dialect.
   static bool inject_failure(store::Database& db, const std::string& table, const std::string& when = "") {
-    std::string sql =
-        db.is_postgres()
-            ? "CREATE OR REPLACE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
-              "'injected failure'; END $$; CREATE TRIGGER boom BEFORE INSERT ON " + table + " FOR EACH ROW " +
-                  (when.empty() ? "" : "WHEN (" + when + ") ") + "EXECUTE FUNCTION boom()"
-            : "CREATE TEMP TRIGGER boom BEFORE INSERT ON " + table + (when.empty() ? "" : " WHEN " + when) +
-                  " BEGIN SELECT RAISE(ABORT, 'injected failure'); END";
-    return db.exec(sql.c_str()).ok();
+    return test::inject_insert_failure(db, table, when);
   }
-  static bool heal(store::Database& db, const std::string& table) {
-    std::string sql = db.is_postgres() ? "DROP TRIGGER boom ON " + table : std::string("DROP TRIGGER boom");
-    return db.exec(sql.c_str()).ok();
-  }
+  static bool heal(store::Database& db, const std::string& table) { return test::heal_insert_failure(db, table); }
   std::int64_t issuer_entries() { return issuer_->ledger().entry_count().value(); }
   std::int64_t acquirer_entries() { return acquirer_->ledger().entry_count().value(); }
 

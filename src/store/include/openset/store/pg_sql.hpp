@@ -17,6 +17,7 @@ struct PgSql {
 //   INTEGER PRIMARY KEY [AUTOINCREMENT] -> BIGSERIAL PRIMARY KEY (SQLite assigns a missing key)
 //   INTEGER                            -> BIGINT
 //   BLOB                               -> BYTEA
+//   x'0a1b' (blob literal)             -> '\x0a1b'::bytea
 //   INSERT OR IGNORE INTO ...          -> INSERT INTO ... ON CONFLICT DO NOTHING
 //   PRAGMA ...                         -> (dropped)
 //   CREATE TABLE t (...)               -> CREATE TABLE t (..., rowid BIGSERIAL): SQLite's implicit

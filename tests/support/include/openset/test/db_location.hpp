@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "openset/base/bytes.hpp"
+#include "openset/store/database.hpp"
 
 namespace openset::test {
 
@@ -26,5 +27,10 @@ std::string fresh_pg_location(std::string_view name);
 // Every value stored in the PostgreSQL database at `location` (bytea raw, the rest as text),
 // concatenated: what a scan for secrets in a SQLite file covers.
 Bytes pg_database_bytes(const std::string& location);
+
+// A storage failure on every INSERT into `table` (where `when`, about NEW, holds) until
+// heal_insert_failure(): a trigger raising "injected failure", in the database's own dialect.
+bool inject_insert_failure(store::Database& db, const std::string& table, const std::string& when = "");
+bool heal_insert_failure(store::Database& db, const std::string& table);
 
 }  // namespace openset::test
