@@ -13,6 +13,7 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libsqlite3-dev sqlite3
   libboost-dev                          # Boost.Asio and Beast (header-only): the net layer
+  postgresql libpq-dev                  # the PostgreSQL back end and its tests (a throwaway server)
 )
 
 missing=()

@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
                        "several: one folder each")
       ->check(CLI::IsMember({"modern", "set1"}));
   demo_cmd->add_flag("-v,--verbose", demo.verbose, "Also print each message's decoded tree");
+  demo_cmd->add_option("--db", demo.db,
+                       "Where the banks', merchant's and gateway's databases go: a directory, or a "
+                       "PostgreSQL URI (postgresql://...; one schema per party, which must not exist yet). "
+                       "Default: --out/state");
 
   BenchOptions bench;
   CLI::App* bench_cmd = app.add_subcommand("bench", "Benchmarks (throughput against a bound measured in the same run)");

@@ -362,7 +362,7 @@ Status close_batches(Ecosystem& eco, Step& step, Logs& logs) {
 }
 
 Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& out,
-                 bool verbose) {
+                 bool verbose, const std::string& db) {
   Step step{out};
   std::error_code ec;
   // Running twice in a row works: only what an earlier run wrote is removed.
@@ -380,6 +380,7 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
   Logs logs;
   EcosystemOptions eo;
   eo.dir = dir / "state";
+  eo.db = db;
   eo.suite = suite.id;
   // The business day opens at 09:00 UTC (the latest 09:00 not in the future), so that the day's
   // sales, captures and settlement fall on one day wherever the demo runs.
@@ -648,7 +649,7 @@ int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err) {
     }
     // One suite: its files go straight into --out; several: one folder per suite.
     fs::path dir = opts.suites.size() == 1 ? fs::path(opts.out_dir) : fs::path(opts.out_dir) / name;
-    Status st = run_suite(**s, dir, out, opts.verbose);
+    Status st = run_suite(**s, dir, out, opts.verbose, opts.db);
     if (!st.ok()) {
       err << "openset demo: suite '" << name << "' failed: " << st.error().to_string() << "\n";
       return kExitFailure;

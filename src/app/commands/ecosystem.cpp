@@ -74,6 +74,14 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
   std::error_code ec;
   fs::create_directories(opts.dir, ec);
   if (ec) return Error(Errc::kIo, "cannot create " + opts.dir.string() + ": " + ec.message());
+  const std::string db_base = opts.db.empty() ? opts.dir.string() : opts.db;
+  auto party_db = [&](std::string_view party) { return store::location_for(db_base, party); };
+  if (store::is_postgres_location(db_base))
+    for (const char* party : {"issuer", "acquirer", "merchant", "gateway"})
+      if (store::Database::open(party_db(party), store::Database::Mode::kOpenExisting).ok())
+        return Error(Errc::kInvalidArgument, std::string("the PostgreSQL schema '") + party +
+                                                 "' already exists: the parties need fresh schemas (drop issuer, "
+                                                 "acquirer, merchant and gateway, or use another database)");
 
   std::int64_t now = opts.start != 0
                          ? opts.start
@@ -176,7 +184,7 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
   // ---- the banks behind the gateway ----
   say("opening the issuing bank (First Atlas Bank) and the acquiring bank (Harbour Acquiring)");
   e->material_.issuer = {"FAB", "First Atlas Bank"};
-  OPENSET_TRY(e->issuer_, roles::bank::IssuerBank::open((opts.dir / "issuer.db").string(), e->material_.issuer));
+  OPENSET_TRY(e->issuer_, roles::bank::IssuerBank::open(party_db("issuer"), e->material_.issuer));
   OPENSET_CHECK(e->issuer_->add_bin("4111", "Atlas"));
   e->card_ = DemoCard{std::string(kAtlasPan), "", "Atlas", opts.credit_limit};
   {
@@ -201,7 +209,7 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
   acq.fingerprint_key = to_hex(e->random_->bytes(32));
   e->material_.acquirer = acq;
   e->material_.gateway_id = "GW-0001";
-  OPENSET_TRY(e->acquirer_, roles::bank::AcquirerBank::open((opts.dir / "acquirer.db").string(), acq));
+  OPENSET_TRY(e->acquirer_, roles::bank::AcquirerBank::open(party_db("acquirer"), acq));
   roles::bank::MerchantAccount ma;
   ma.merchant_id = std::string(kMerchantId);
   ma.brands = {"Atlas"};
@@ -355,7 +363,7 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
     mc.trust = trust_with(std::move(known));
   }
   mc.log = party_log("merchant");
-  OPENSET_TRY(e->merchant_, roles::purchase::Merchant::open((opts.dir / "merchant.db").string(),
+  OPENSET_TRY(e->merchant_, roles::purchase::Merchant::open(party_db("merchant"),
                                                             std::move(mc), *e->env_));
 
   roles::purchase::GatewayConfig gc;
@@ -370,7 +378,7 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
     gc.trust = trust_with(std::move(known));
   }
   gc.log = party_log("gateway");
-  OPENSET_TRY(e->gateway_, roles::purchase::Gateway::open((opts.dir / "gateway.db").string(),
+  OPENSET_TRY(e->gateway_, roles::purchase::Gateway::open(party_db("gateway"),
                                                           std::move(gc), *e->env_, *e->acquirer_));
 
   roles::commerce::StoreConfig sc;

@@ -24,6 +24,7 @@
 #include "openset/app/files.hpp"
 #include "openset/crypto/x509.hpp"
 #include "openset/roles/env.hpp"
+#include "openset/store/database.hpp"
 
 namespace openset::app {
 namespace {
@@ -69,10 +70,10 @@ std::string url(const ProvisionOptions& o, int offset) { return fmt::format("htt
 std::string listen(const ProvisionOptions& o, int offset) { return fmt::format("{}:{}", o.host, o.port_base + offset); }
 std::string random_hex(roles::Randomness& r, std::size_t n) { return to_hex(r.bytes(n)); }
 
-// "../data/<party>.db" or the party's PostgreSQL location.
+// "../data/<party>.db" (relative to the party's folder) or the party's PostgreSQL schema.
 std::string db_of(const ProvisionOptions& o, const std::string& party) {
-  (void)o;
-  return "../data/" + party + ".db";
+  if (o.db.empty()) return "../data/" + party + ".db";
+  return store::location_for(o.db, party);
 }
 
 }  // namespace
@@ -87,7 +88,8 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
   fs::path dir(o.dir);
   if (fs::exists(dir / "deployment.json"))
     return fail(dir.string() + " already holds a deployment; remove it or choose another --dir");
-  if (!o.db.empty()) return fail("--db postgresql://... is not available in this build yet");
+  if (!o.db.empty() && !o.db.starts_with("postgresql://") && !o.db.starts_with("postgres://"))
+    return fail("--db takes a postgresql:// URI (without it the databases are SQLite files in DIR/data)");
   auto suite = crypto::suite_by_name(o.suite);
   if (!suite.ok()) return fail("unknown suite '" + o.suite + "' (modern or set1)");
 
@@ -95,6 +97,7 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
   eo.dir = dir / "data";
   eo.suite = (*suite)->id;
   eo.credit_limit = o.credit_limit;
+  eo.db = o.db;  // the issuer, acquirer, merchant and gateway there; the others in DIR/data
   eo.progress = [&](std::string_view line) {
     if (!line.empty()) out << "  " << line << "\n";
   };

@@ -231,11 +231,12 @@ Status AcquirerBank::add_gateway(const GatewayRecord& g) {
 }
 
 Status AcquirerBank::set_merchant_suspended(std::string_view merchant_id, bool suspended) {
-  OPENSET_TRY(store::Statement s, db_->prepare("UPDATE parties SET status = ?3 WHERE kind = ?1 AND party_id = ?2"));
+  // RETURNING tells whether a row changed (SQLite's changes() does not exist on PostgreSQL).
+  OPENSET_TRY(store::Statement s, db_->prepare("UPDATE parties SET status = ?3 WHERE kind = ?1 AND party_id = ?2 "
+                                               "RETURNING party_id"));
   s.bind(1, kMerchant).bind(2, merchant_id).bind(3, std::string_view(suspended ? "suspended" : "active"));
-  OPENSET_CHECK(s.run());
-  OPENSET_TRY(std::int64_t n, detail::query_int(*db_, "SELECT changes() WHERE ?1 = ?1", std::int64_t{0}));
-  if (n != 1) return bad_request("no merchant '" + std::string(merchant_id) + "'");
+  OPENSET_TRY(bool changed, s.step());
+  if (!changed) return bad_request("no merchant '" + std::string(merchant_id) + "'");
   return Ok{};
 }
 

@@ -73,11 +73,11 @@ void check_ledger(Ledger& ledger, const std::string& bank, std::vector<Violation
 const std::vector<Rule>& issuer_rules() {
   static const std::vector<Rule> kRules = {
       {"capture-within-authorization",
-       "SELECT a.authorization_id, a.amount, "
+       "SELECT * FROM (SELECT a.authorization_id, a.amount, "
        "  (SELECT COALESCE(SUM(c.amount), 0) FROM captures c WHERE c.auth_seq = a.seq AND c.verdict = 'captured' "
        "   AND NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed')) AS cap, "
        "  (SELECT COALESCE(SUM(r.amount), 0) FROM releases r WHERE r.auth_seq = a.seq AND r.verdict = 'released') AS rel "
-       "FROM authorizations a WHERE a.verdict = 'approved' AND (cap > a.amount OR cap + rel > a.amount)",
+       "FROM authorizations a WHERE a.verdict = 'approved') x WHERE cap > amount OR cap + rel > amount",
        {"authorization", "authorized", "captured", "released"}},
       {"capture-of-approved-authorization",
        "SELECT c.capture_id, c.authorization_id FROM captures c LEFT JOIN authorizations a ON a.seq = c.auth_seq "
@@ -124,9 +124,9 @@ const std::vector<Rule>& issuer_rules() {
        "       AND NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed'))"
        "    - (SELECT COALESCE(SUM(r.amount), 0) FROM releases r WHERE r.auth_seq = a.seq AND r.verdict = 'released')"
        "  ) AS held FROM authorizations a WHERE a.verdict = 'approved' GROUP BY a.card) "
-       "SELECT k.id, COALESCE(m.held, 0), "
+       "SELECT * FROM (SELECT k.id, COALESCE(m.held, 0) AS records, "
        "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = 'hold:' || k.id) AS ledger "
-       "FROM cards k LEFT JOIN remaining m ON m.card = k.id WHERE COALESCE(m.held, 0) <> ledger",
+       "FROM cards k LEFT JOIN remaining m ON m.card = k.id) x WHERE records <> ledger",
        {"card", "records", "ledger"}},
       {"owed-matches-captures",
        "WITH owed AS ("
@@ -136,9 +136,9 @@ const std::vector<Rule>& issuer_rules() {
        "  ) AS owed FROM captures c JOIN authorizations a ON a.seq = c.auth_seq WHERE c.verdict = 'captured' "
        "  AND NOT EXISTS (SELECT 1 FROM capture_reversals v WHERE v.capture_seq = c.seq AND v.verdict = 'reversed') "
        "  GROUP BY a.card) "
-       "SELECT k.id, COALESCE(o.owed, 0), "
+       "SELECT * FROM (SELECT k.id, COALESCE(o.owed, 0) AS records, "
        "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = 'card:' || k.id) AS ledger "
-       "FROM cards k LEFT JOIN owed o ON o.card = k.id WHERE COALESCE(o.owed, 0) <> ledger",
+       "FROM cards k LEFT JOIN owed o ON o.card = k.id) x WHERE records <> ledger",
        {"card", "records", "ledger"}},
   };
   return kRules;
@@ -179,30 +179,30 @@ const std::vector<Rule>& acquirer_rules() {
        "    - (SELECT COALESCE(SUM(f.amount), 0) FROM acq_refunds f WHERE f.capture_id = c.capture_id"
        "       AND f.verdict = 'credited' AND NOT EXISTS (SELECT 1 FROM acq_refund_reversals w WHERE w.credit_id = f.credit_id AND w.verdict = 'reversed'))) AS owed "
        "  FROM acq_captures c WHERE c.verdict = 'captured' AND NOT EXISTS (SELECT 1 FROM acq_capture_reversals v WHERE v.capture_id = c.capture_id AND v.verdict = 'reversed') GROUP BY account) "
-       "SELECT a.id, COALESCE(o.owed, 0) - COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n JOIN acq_settlements z "
+       "SELECT * FROM (SELECT a.id, COALESCE(o.owed, 0) - COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n JOIN acq_settlements z "
        "  ON z.settlement_id = n.settlement_id WHERE 'merchant:' || z.merchant_id || ':' || n.currency = a.id), 0) AS unsettled, "
        "  -(SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
        "FROM ledger_accounts a LEFT JOIN owed o ON o.account = a.id "
-       "WHERE a.id LIKE 'merchant:%' AND unsettled <> ledger",
+       "WHERE a.id LIKE 'merchant:%') x WHERE unsettled <> ledger",
        {"account", "records", "ledger"}},
       // Batch settlement (settlement.cpp): what was settled to merchants and cleared with each
       // issuer is what the settled batches net to, and each batch nets to its items.
       {"merchant-settled-matches-batches",
-       "SELECT a.id, COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n JOIN acq_settlements z "
+       "SELECT * FROM (SELECT a.id, COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n JOIN acq_settlements z "
        "  ON z.settlement_id = n.settlement_id WHERE 'merchant-settled:' || z.merchant_id || ':' || n.currency = a.id), 0) AS rec, "
        "  -(SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
-       "FROM ledger_accounts a WHERE a.id LIKE 'merchant-settled:%' AND rec <> ledger",
+       "FROM ledger_accounts a WHERE a.id LIKE 'merchant-settled:%') x WHERE rec <> ledger",
        {"account", "records", "ledger"}},
       {"clearing-matches-batches",
-       "SELECT a.id, COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n "
+       "SELECT * FROM (SELECT a.id, COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n "
        "  WHERE 'settlement:' || n.issuer_id || ':' || n.currency = a.id), 0) AS rec, "
        "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
-       "FROM ledger_accounts a WHERE a.id LIKE 'settlement:%' AND rec <> ledger",
+       "FROM ledger_accounts a WHERE a.id LIKE 'settlement:%') x WHERE rec <> ledger",
        {"account", "records", "ledger"}},
       // What each issuer owes the acquirer is every movement with it not yet settled:
       // captures - capture reversals - refunds + refund reversals - settled nets.
       {"due-from-matches-unsettled",
-       "SELECT a.id, "
+       "SELECT * FROM (SELECT a.id, "
        "  COALESCE((SELECT SUM(c.amount) FROM acq_captures c WHERE c.verdict = 'captured' "
        "    AND 'due-from:' || c.issuer_id || ':' || c.currency = a.id), 0) "
        "  - COALESCE((SELECT SUM(v.amount) FROM acq_capture_reversals v JOIN acq_captures c ON c.capture_id = v.capture_id "
@@ -215,13 +215,13 @@ const std::vector<Rule>& acquirer_rules() {
        "  - COALESCE((SELECT SUM(n.amount) FROM acq_settlement_nets n "
        "    WHERE 'due-from:' || n.issuer_id || ':' || n.currency = a.id), 0) AS rec, "
        "  (SELECT COALESCE(SUM(p.amount), 0) FROM ledger_postings p WHERE p.account = a.id) AS ledger "
-       "FROM ledger_accounts a WHERE a.id LIKE 'due-from:%' AND rec <> ledger",
+       "FROM ledger_accounts a WHERE a.id LIKE 'due-from:%') x WHERE rec <> ledger",
        {"account", "records", "ledger"}},
       {"batch-nets-its-items",
-       "SELECT n.settlement_id, n.issuer_id, n.currency, n.amount, COALESCE((SELECT SUM(CASE WHEN i.kind IN "
+       "SELECT * FROM (SELECT n.settlement_id, n.issuer_id, n.currency, n.amount, COALESCE((SELECT SUM(CASE WHEN i.kind IN "
        "  ('capture', 'credit-reversal') THEN i.amount ELSE -i.amount END) FROM acq_settlement_items i WHERE "
        "  i.settlement_id = n.settlement_id AND i.issuer_id = n.issuer_id AND i.currency = n.currency), 0) AS items "
-       "FROM acq_settlement_nets n WHERE n.amount <> items",
+       "FROM acq_settlement_nets n) x WHERE amount <> items",
        {"settlement", "issuer", "currency", "net", "items"}},
   };
   return kRules;

@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS ledger_postings (
   amount INTEGER NOT NULL CHECK (amount <> 0),
   PRIMARY KEY (entry, line));
 CREATE INDEX IF NOT EXISTS ledger_postings_by_account ON ledger_postings (account);
+)sql";
+
+// Append-only history: the same triggers in each engine's dialect (errors are constraint
+// violations in both: SQLite's RAISE(ABORT) and SQLSTATE 23000).
+constexpr const char* kSqliteTriggers = R"sql(
 CREATE TRIGGER IF NOT EXISTS ledger_postings_append_only_u BEFORE UPDATE ON ledger_postings
   BEGIN SELECT RAISE(ABORT, 'ledger postings are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_postings_append_only_d BEFORE DELETE ON ledger_postings
@@ -48,6 +53,20 @@ CREATE TRIGGER IF NOT EXISTS ledger_entries_append_only_d BEFORE DELETE ON ledge
   BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_accounts_fixed_u BEFORE UPDATE ON ledger_accounts
   BEGIN SELECT RAISE(ABORT, 'ledger accounts do not change'); END;
+)sql";
+constexpr const char* kPostgresTriggers = R"sql(
+CREATE OR REPLACE FUNCTION ledger_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation'; END $$;
+CREATE OR REPLACE TRIGGER ledger_postings_append_only_u BEFORE UPDATE ON ledger_postings
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse('ledger postings are append-only');
+CREATE OR REPLACE TRIGGER ledger_postings_append_only_d BEFORE DELETE ON ledger_postings
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse('ledger postings are append-only');
+CREATE OR REPLACE TRIGGER ledger_entries_append_only_u BEFORE UPDATE ON ledger_entries
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse('ledger entries are append-only');
+CREATE OR REPLACE TRIGGER ledger_entries_append_only_d BEFORE DELETE ON ledger_entries
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse('ledger entries are append-only');
+CREATE OR REPLACE TRIGGER ledger_accounts_fixed_u BEFORE UPDATE ON ledger_accounts
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse('ledger accounts do not change');
 )sql";
 
 std::optional<AccountKind> parse_kind(std::string_view s) {
@@ -96,7 +115,10 @@ std::string_view account_kind_name(AccountKind k) {
   return "?";
 }
 
-Status Ledger::create_schema(store::Database& db) { return db.exec(kSchema); }
+Status Ledger::create_schema(store::Database& db) {
+  OPENSET_CHECK(db.exec(kSchema));
+  return db.exec(db.is_postgres() ? kPostgresTriggers : kSqliteTriggers);
+}
 
 Status Ledger::open_account(const Account& a) {
   if (a.id.empty() || find_currency(a.currency) == nullptr)
@@ -214,7 +236,7 @@ Result<std::vector<Imbalance>> Ledger::audit() {
     OPENSET_TRY(store::Statement s, db_->prepare(
         "SELECT p.entry, e.key, p.currency, SUM(p.amount) FROM ledger_postings p "
         "LEFT JOIN ledger_entries e ON e.id = p.entry "
-        "GROUP BY p.entry, p.currency HAVING SUM(p.amount) <> 0 ORDER BY p.entry"));
+        "GROUP BY p.entry, e.key, p.currency HAVING SUM(p.amount) <> 0 ORDER BY p.entry"));
     for (;;) {
       OPENSET_TRY(bool row, s.step());
       if (!row) break;

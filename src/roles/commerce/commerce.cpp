@@ -389,11 +389,9 @@ Result<Quote> Storefront::accept(const Env& env, std::string_view quote_id) {
     return invalid("quote " + o.quote_id + " has expired: ask for a new quote");
   for (const auto& l : o.quote.lines) {
     OPENSET_TRY(store::Statement st,
-                db_.prepare("UPDATE stock SET quantity = quantity - ? WHERE sku = ? AND quantity >= ?"));
-    OPENSET_CHECK(st.bind(1, l.quantity).bind(2, l.sku).bind(3, l.quantity).run());
-    OPENSET_TRY(store::Statement changed, db_.prepare("SELECT changes()"));
-    OPENSET_TRY(bool row, changed.step());
-    if (!row || changed.column_int64(0) != 1)
+                db_.prepare("UPDATE stock SET quantity = quantity - ? WHERE sku = ? AND quantity >= ? RETURNING sku"));
+    OPENSET_TRY(bool row, st.bind(1, l.quantity).bind(2, l.sku).bind(3, l.quantity).step());
+    if (!row)
       return invalid(l.name + " is no longer in stock in that quantity: ask for a new quote");
   }
   OPENSET_TRY(store::Statement up,

@@ -449,7 +449,8 @@ Result<Answer> Merchant::on_preq(const asn1::MessageWrapper& w, ByteView der) {
                           digest, oi.rrpid, oi.chall_c, auth_rrpid, auth_req, env_.now(), id));
   if (ch_cert)
     OPENSET_CHECK(sql::exec(db_,
-                            "INSERT OR REPLACE INTO merchant_cardholders (order_id, cert_digest) VALUES (?, ?)",
+                            "INSERT INTO merchant_cardholders (order_id, cert_digest) VALUES (?, ?) "
+                            "ON CONFLICT (order_id) DO UPDATE SET cert_digest = excluded.cert_digest",
                             order_id, sha256(*ch_cert)));
   OPENSET_CHECK(tx.commit());
   log(fmt::format("merchant: order {}: PReq checked ({}, HOD, Chall-M), AuthReq for {}", order_id,

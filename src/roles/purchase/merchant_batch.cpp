@@ -265,7 +265,7 @@ Result<Answer> Merchant::on_batch_admin_res(const asn1::MessageWrapper& w, ByteV
         db_,
         "INSERT INTO merchant_batches (batch_id, brand, ba_status, transmission, closed, totals, settled_net, details, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (batch_id) DO UPDATE SET "
-        "ba_status = ?3, transmission = COALESCE(?4, transmission), closed = MAX(closed, ?5), "
+        "ba_status = ?3, transmission = COALESCE(?4, transmission), closed = CASE WHEN closed > ?5 THEN closed ELSE ?5 END, "
         "totals = COALESCE(?6, totals), settled_net = COALESCE(?7, settled_net), details = ?8, updated_at = ?9",
         d.batch_id, brand,
         d.ba_status ? std::optional<std::int64_t>(static_cast<std::int64_t>(*d.ba_status)) : std::nullopt,

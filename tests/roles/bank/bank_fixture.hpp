@@ -12,6 +12,7 @@
 #include "openset/roles/bank/acquirer.hpp"
 #include "openset/roles/bank/invariants.hpp"
 #include "openset/roles/bank/issuer.hpp"
+#include "openset/test/db_location.hpp"
 #include "openset/test/tools.hpp"
 
 namespace openset::roles::bank::testing {
@@ -46,8 +47,8 @@ class BankTest : public ::testing::Test {
     }
   }
 
-  std::string issuer_path() const { return (dir_ / "issuer.db").string(); }
-  std::string acquirer_path() const { return (dir_ / "acquirer.db").string(); }
+  std::string issuer_path() const { return test::test_db(dir_, "issuer"); }
+  std::string acquirer_path() const { return test::test_db(dir_, "acquirer"); }
 
   void open_banks() {
     auto i = IssuerBank::open(issuer_path(), IssuerProfile{"ISS1", "First Issuer"});
@@ -121,6 +122,10 @@ class BankTest : public ::testing::Test {
     EXPECT_TRUE(row.ok() && *row);
     return s->column_int64(0);
   }
+  static bool inject_failure(store::Database& db, const std::string& table, const std::string& when = "") {
+    return test::inject_insert_failure(db, table, when);
+  }
+  static bool heal(store::Database& db, const std::string& table) { return test::heal_insert_failure(db, table); }
   std::int64_t issuer_entries() { return issuer_->ledger().entry_count().value(); }
   std::int64_t acquirer_entries() { return acquirer_->ledger().entry_count().value(); }
 

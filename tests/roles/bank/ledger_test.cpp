@@ -4,6 +4,7 @@
 
 #include "openset/roles/bank/ledger.hpp"
 #include "openset/store/database.hpp"
+#include "openset/test/db_location.hpp"
 
 namespace openset::roles::bank {
 namespace {
@@ -11,7 +12,8 @@ namespace {
 class LedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::open(":memory:", store::Database::Mode::kCreate);
+    auto db = store::Database::open(test::postgres_mode() ? test::fresh_pg_location("ledger") : ":memory:",
+                                    store::Database::Mode::kCreate);
     ASSERT_TRUE(db.ok()) << db.error().to_string();
     db_ = std::make_unique<store::Database>(std::move(*db));
     ASSERT_TRUE(Ledger::create_schema(*db_).ok());

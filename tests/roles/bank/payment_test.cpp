@@ -62,6 +62,7 @@ TEST_F(PaymentTest, ApprovalCodeIsDeterministic) {
   auto d1 = acquirer_->authorize(auth("r1", kPanUsd, usd(100))).value();
   issuer_.reset();
   acquirer_.reset();
+  dir_ += "-again";  // fresh databases (files, or schemas on PostgreSQL)
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_);
   open_banks();
@@ -403,10 +404,7 @@ TEST_F(PaymentTest, FailureInsideTheIssuerLeavesNothing) {
   auto before = issuer_->ledger().balances().value();
   auto ie = issuer_entries();
   // Inject a storage failure on the last write of the capture (its interbank posting).
-  ASSERT_TRUE(issuer_->database()
-                  .exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON ledger_postings WHEN NEW.account LIKE 'due-to:%' "
-                        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-                  .ok());
+  ASSERT_TRUE(inject_failure(issuer_->database(), "ledger_postings", "NEW.account LIKE 'due-to:%'"));
   auto c = acquirer_->capture(cap("c1", a, usd(5000)));
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().message.find("injected failure"), std::string::npos) << c.error().message;
@@ -417,31 +415,25 @@ TEST_F(PaymentTest, FailureInsideTheIssuerLeavesNothing) {
   EXPECT_EQ(count(acquirer_->database(), "SELECT count(*) FROM acq_captures"), 0);
   EXPECT_EQ(acquirer_entries(), 0);
   // Once storage works again the same request goes through, once.
-  ASSERT_TRUE(issuer_->database().exec("DROP TRIGGER boom").ok());
+  ASSERT_TRUE(heal(issuer_->database(), "ledger_postings"));
   EXPECT_EQ(acquirer_->capture(cap("c1", a, usd(5000))).value().verdict, CaptureVerdict::kCaptured);
   EXPECT_EQ(issuer_->position(kPanUsd).value().owed, 5000);
 }
 
 TEST_F(PaymentTest, FailedAuthorizationWriteLeavesNoHold) {
-  ASSERT_TRUE(issuer_->database()
-                  .exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON authorizations "
-                        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-                  .ok());
+  ASSERT_TRUE(inject_failure(issuer_->database(), "authorizations"));
   auto d = acquirer_->authorize(auth("a1", kPanUsd, usd(5000)));
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(issuer_entries(), 0);  // the hold posted before the failing insert was rolled back
   EXPECT_EQ(issuer_->position(kPanUsd).value().held, 0);
   EXPECT_EQ(count(acquirer_->database(), "SELECT count(*) FROM acq_authorizations"), 0);
-  ASSERT_TRUE(issuer_->database().exec("DROP TRIGGER boom").ok());
+  ASSERT_TRUE(heal(issuer_->database(), "authorizations"));
   approve("a1", kPanUsd, usd(5000));
 }
 
 TEST_F(PaymentTest, CrashBetweenIssuerAndAcquirerHealsOnRetry) {
   std::string a = approve("a1", kPanUsd, usd(5000));
-  ASSERT_TRUE(acquirer_->database()
-                  .exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON acq_captures "
-                        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-                  .ok());
+  ASSERT_TRUE(inject_failure(acquirer_->database(), "acq_captures"));
   ASSERT_FALSE(acquirer_->capture(cap("c1", a, usd(5000))).ok());
   EXPECT_EQ(acquirer_entries(), 0);  // the acquirer's posting went with its failed record
   // The issuer did post: the banks disagree until the gateway retries, and the checker says so.
@@ -450,7 +442,7 @@ TEST_F(PaymentTest, CrashBetweenIssuerAndAcquirerHealsOnRetry) {
   bool mirror = false;
   for (const auto& x : v) mirror = mirror || x.rule == "interbank-mirror";
   EXPECT_TRUE(mirror) << to_string(v);
-  ASSERT_TRUE(acquirer_->database().exec("DROP TRIGGER boom").ok());
+  ASSERT_TRUE(heal(acquirer_->database(), "acq_captures"));
   auto ie = issuer_entries();
   auto c = acquirer_->capture(cap("c1", a, usd(5000))).value();
   EXPECT_EQ(c.verdict, CaptureVerdict::kCaptured);
@@ -461,10 +453,11 @@ TEST_F(PaymentTest, CrashBetweenIssuerAndAcquirerHealsOnRetry) {
 
 TEST_F(PaymentTest, RefusedWhenTheDatabaseIsReadOnly) {
   std::string a = approve("a1", kPanUsd, usd(5000));
-  ASSERT_TRUE(issuer_->database().exec("PRAGMA query_only = ON").ok());
+  const bool pg = issuer_->database().is_postgres();
+  ASSERT_TRUE(issuer_->database().exec(pg ? "SET default_transaction_read_only = on" : "PRAGMA query_only = ON").ok());
   auto c = acquirer_->capture(cap("c1", a, usd(100)));
   EXPECT_FALSE(c.ok());
-  ASSERT_TRUE(issuer_->database().exec("PRAGMA query_only = OFF").ok());
+  ASSERT_TRUE(issuer_->database().exec(pg ? "SET default_transaction_read_only = off" : "PRAGMA query_only = OFF").ok());
   EXPECT_EQ(issuer_->position(kPanUsd).value().owed, 0);
   EXPECT_EQ(count(acquirer_->database(), "SELECT count(*) FROM acq_captures"), 0);
 }
@@ -491,6 +484,7 @@ TEST_F(PaymentTest, AcquirerDatabaseNeverHoldsThePan) {
   EXPECT_EQ(acquirer_->authorize(auth("a2", kPanEur, eur(999999))).value().verdict, AuthVerdict::kInsufficientFunds);
   EXPECT_EQ(acquirer_->authorize(auth("a3", kPanUnknown, usd(1))).value().verdict, AuthVerdict::kUnknownCard);
   auto file_bytes = [&](const std::string& path) {
+    if (store::is_postgres_location(path)) return openset::test::pg_database_bytes(path);
     Bytes all;
     for (const char* suffix : {"", "-wal"}) {
       if (!std::filesystem::exists(path + suffix)) continue;
@@ -595,7 +589,7 @@ namespace openset::roles::bank::testing {
 namespace {
 
 TEST_F(BankTest, LongestBinPrefixRoutesToTheRightIssuerAndBothSettle) {
-  auto second = IssuerBank::open((dir_ / "issuer2.db").string(), IssuerProfile{"ISS2", "Second Issuer"});
+  auto second = IssuerBank::open(test::test_db(dir_, "issuer2"), IssuerProfile{"ISS2", "Second Issuer"});
   ASSERT_TRUE(second.ok()) << second.error().to_string();
   std::unique_ptr<IssuerBank> iss2 = std::move(*second);
   ASSERT_TRUE(iss2->add_bin("411122", "Atlas").ok());

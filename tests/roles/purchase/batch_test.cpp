@@ -94,7 +94,7 @@ class BatchTest : public PurchaseTest {
                                  {w->h.atlas->certificate(), w->h.atlas_mca->certificate()}};
     mc.gateways = {w->route};
     mc.trust = w->trust(other_validator);
-    return must(Merchant::open((w->dir / "merchant2.db").string(), std::move(mc), w->env));
+    return must(Merchant::open(test::test_db(w->dir, "merchant2"), std::move(mc), w->env));
   }
   // The day: three sales captured, one capture voided, one partial refund.
   struct Day {
@@ -425,10 +425,7 @@ TEST_P(BatchTest, AFailureBetweenTheBanksIsCompletedByClosingAgain) {
   World::Run a = bought(5000), b = bought(3000);
   capture(a.order_id);
   // The acquirer fails to record its side after the issuer cleared (a crash between the banks).
-  ASSERT_TRUE(w->acquirer->database()
-                  .exec("CREATE TEMP TRIGGER fail BEFORE INSERT ON acq_settlements "
-                        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-                  .ok());
+  ASSERT_TRUE(test::inject_insert_failure(w->acquirer->database(), "acq_settlements"));
   Answer req = must(w->merchant_engine->batch_admin(BatchAdminRequest{"Atlas", 1, BatchOperation::kClose, false,
                                                                      std::nullopt}));
   Answer refused = w->to_gateway(req.send.at(0).message);
@@ -443,7 +440,7 @@ TEST_P(BatchTest, AFailureBetweenTheBanksIsCompletedByClosingAgain) {
   EXPECT_EQ(cap_code(b.order_id), 0);
   EXPECT_EQ(must(w->merchant_engine->batch_items(2)).size(), 1u);
   // Repaired, closing again settles batch 1 once, with exactly its items.
-  ASSERT_TRUE(w->acquirer->database().exec("DROP TRIGGER temp.fail").ok());
+  ASSERT_TRUE(test::heal_insert_failure(w->acquirer->database(), "acq_settlements"));
   admin(BatchOperation::kClose, 1);
   EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
   EXPECT_EQ(must(w->merchant_engine->batch(1))->settled_net, 5000);

@@ -276,7 +276,7 @@ TEST_P(CheckTest, APReqSentToAnotherMerchantIsForAnUnknownXID) {
   mc.gateways = {w->route};
   std::unique_ptr<pki::PathValidator> v;
   mc.trust = w->trust(v);
-  auto other = must(Merchant::open((w->dir / "other-merchant.db").string(), std::move(mc), w->env));
+  auto other = must(Merchant::open(test::test_db(w->dir, "other-merchant"), std::move(mc), w->env));
   Answer a = other->handle(r.preq);
   EXPECT_EQ(a.refused, ErrorCode::kUnknownXID) << a.detail;
   EXPECT_TRUE(must(other->orders()).empty());

@@ -117,7 +117,7 @@ TEST_P(PCertTest, AnUnknownBinIsRefusedItemByItemAndChangesNothing) {
   gc.brand = "Atlas";
   gc.acquirer_bins = {"400001"};
   gc.trust = w->trust(w->gateway_validator);
-  w->gateway_engine = must(Gateway::open((w->dir / "gateway.db").string(), std::move(gc), w->env, *w->acquirer));
+  w->gateway_engine = must(Gateway::open(test::test_db(w->dir, "gateway"), std::move(gc), w->env, *w->acquirer));
 
   Answer res = ask({brand("Atlas", "999999")});
   ASSERT_TRUE(res.ok()) << res.detail;

@@ -33,6 +33,7 @@
 #include "openset/roles/purchase/merchant.hpp"
 #include "openset/roles/purchase/messages.hpp"
 #include "openset/roles/purchase/wallet.hpp"
+#include "openset/test/db_location.hpp"
 #include "openset/test/party.hpp"
 #include "openset/test/tools.hpp"
 
@@ -82,8 +83,11 @@ inline Bytes read_all(const fs::path& p) {
   return Bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
 }
 
-// Everything a party keeps on disk: its SQLite file with the WAL and shared-memory files.
+// Everything a party keeps on disk: its SQLite file with the WAL and shared-memory files (on
+// PostgreSQL: every value in the party's schema; the wallet stays a SQLite file).
 inline Bytes database_bytes(const fs::path& db) {
+  if (test::postgres_mode() && db.stem() != "wallet")
+    return test::pg_database_bytes(test::test_db(db.parent_path(), db.stem().string()));
   Bytes all;
   for (const char* suffix : {"", "-wal", "-journal"}) {
     fs::path p = db.string() + suffix;
@@ -204,11 +208,11 @@ class World {
     route = GatewayRoute{"Atlas", gateway.key_exchange_certificate,
                          {h.atlas->certificate(), h.atlas_pca->certificate()}};
     // Banks.
-    issuer = must(IssuerBank::open((dir / "issuer.db").string(), bank::IssuerProfile{"ISS-ATLAS", "Atlas First Bank"}));
+    issuer = must(IssuerBank::open(test::test_db(dir, "issuer"), bank::IssuerProfile{"ISS-ATLAS", "Atlas First Bank"}));
     EXPECT_TRUE(issuer->add_bin("4111", "Atlas").ok());
     auto c = issuer->open_card(bank::CardAccount{kPan, kExpiry, 100000, 840, "Atlas", {{"name", "Jane Doe"}}});
     EXPECT_TRUE(c.ok()) << c.error().to_string();
-    acquirer = must(AcquirerBank::open((dir / "acquirer.db").string(),
+    acquirer = must(AcquirerBank::open(test::test_db(dir, "acquirer"),
                                        bank::AcquirerProfile{"ACQ-HARBOUR", "400001", "Harbour Acquiring", "k"}));
     EXPECT_TRUE(acquirer->add_merchant({"MER-0001", {"Atlas"}, {{"name", "Harbour Street Books"}}}).ok());
     EXPECT_TRUE(acquirer->add_routes(*issuer).ok());
@@ -246,13 +250,13 @@ class World {
     mc.gateways = {route};
     mc.trust = trust(merchant_validator);
     mc.log = [this](std::string_view l) { merchant_log.emplace_back(l); };
-    merchant_engine = must(Merchant::open((dir / "merchant.db").string(), std::move(mc), env));
+    merchant_engine = must(Merchant::open(test::test_db(dir, "merchant"), std::move(mc), env));
     GatewayConfig gc;
     gc.credentials = gateway;
     gc.brand = "Atlas";
     gc.trust = trust(gateway_validator);
     gc.log = [this](std::string_view l) { gateway_log.emplace_back(l); };
-    gateway_engine = must(Gateway::open((dir / "gateway.db").string(), std::move(gc), env,
+    gateway_engine = must(Gateway::open(test::test_db(dir, "gateway"), std::move(gc), env,
                                         gateway_bank != nullptr ? *gateway_bank : *acquirer));
   }
 

@@ -25,14 +25,14 @@ class UnsignedTest : public PurchaseTest {
       mc.trust = w->trust(w->merchant_validator);
       mc.cardholder_certificate_required = !merchant_allows;
       w->merchant_engine.reset();
-      w->merchant_engine = must(Merchant::open((w->dir / "merchant.db").string(), std::move(mc), w->env));
+      w->merchant_engine = must(Merchant::open(test::test_db(w->dir, "merchant"), std::move(mc), w->env));
       GatewayConfig gc;
       gc.credentials = w->gateway;
       gc.brand = "Atlas";
       gc.trust = w->trust(w->gateway_validator);
       gc.cardholder_certificate_required = !gateway_allows;
       w->gateway_engine.reset();
-      w->gateway_engine = must(Gateway::open((w->dir / "gateway.db").string(), std::move(gc), w->env, *w->acquirer));
+      w->gateway_engine = must(Gateway::open(test::test_db(w->dir, "gateway"), std::move(gc), w->env, *w->acquirer));
     }
   }
   static bool contains(ByteView hay, std::string_view needle) {
@@ -65,7 +65,7 @@ TEST_P(UnsignedTest, ACardholderWithoutACertificatePaysWhereTheBrandAllowsIt) {
   ASSERT_TRUE(must(n.step()));
   EXPECT_EQ(n.column_int64(0), 0);
   w->merchant_engine.reset();
-  EXPECT_FALSE(contains(read_all(w->dir / "merchant.db"), kPan));
+  EXPECT_FALSE(contains(database_bytes(w->dir / "merchant.db"), kPan));
 
   // Captured like any other authorization.
   w->start();

@@ -36,6 +36,7 @@ struct DemoOptions {
   std::string out_dir = "openset-demo";  // where every message is saved
   std::vector<std::string> suites = {"modern"};  // several: one folder per suite under out_dir
   bool verbose = false;                  // also print the decoded trees
+  std::string db;  // the banks', merchant's and gateway's databases: a directory or postgresql:// URI ("": out_dir/state)
 };
 int run_demo(const DemoOptions& opts, std::ostream& out, std::ostream& err);
 

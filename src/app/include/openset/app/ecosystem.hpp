@@ -33,6 +33,10 @@ namespace openset::app {
 
 struct EcosystemOptions {
   std::filesystem::path dir;  // each party's database goes here (created)
+  // Where the issuer, acquirer, merchant and gateway databases go instead: a directory or a
+  // postgresql:// URI (one schema per party, store::location_for; they must not exist yet).
+  // Empty: dir. The wallet, storefront, carrier and CA registration stay SQLite files in dir.
+  std::string db;
   crypto::SuiteId suite = crypto::SuiteId::kModern;
   std::int64_t start = 0;     // Unix time of "now" at the start (0: the system clock)
   std::uint64_t seed = 0;     // 0: OpenSSL randomness; else a deterministic stream (tests)

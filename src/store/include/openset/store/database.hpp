@@ -1,10 +1,13 @@
-// RAII over the SQLite C API. Every call returns Result/Status; nothing throws.
+// RAII over a SQL database: SQLite (a file path) or PostgreSQL (a postgresql:// or postgres://
+// libpq connection URI; see src/store/README.md for the SQL translation and the locking).
+// Every call returns Result/Status; nothing throws.
 //
 // SQL text is always a constant in the caller's source: values go in through bound parameters
 // (Statement::bind), never by building SQL strings.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,11 +21,22 @@ struct sqlite3_stmt;
 namespace openset::store {
 
 class Database;
+namespace detail {
+struct PgConnection;
+struct PgStatement;
+struct PgValue;
+}  // namespace detail
+
+// true when `location` names a PostgreSQL database (a postgresql:// or postgres:// URI).
+bool is_postgres_location(std::string_view location);
+// The database location of one party under `base`: `<base>/<party>.db` for a directory, and for
+// a PostgreSQL URI the same URI with the search_path set to the schema `<party>`.
+std::string location_for(std::string_view base, std::string_view party);
 
 // One prepared statement. Parameters are 1-based as in SQLite; columns 0-based.
 class Statement {
  public:
-  Statement() = default;
+  Statement();
   Statement(Statement&& o) noexcept;
   Statement& operator=(Statement&& o) noexcept;
   Statement(const Statement&) = delete;
@@ -46,14 +60,19 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3* db, sqlite3_stmt* s) : db_(db), stmt_(s) {}
+  Statement(sqlite3* db, sqlite3_stmt* s);
+  explicit Statement(std::unique_ptr<detail::PgStatement> pg);
   Status check_bind(int rc);
+  Statement& pg_bind(int index, std::optional<detail::PgValue> v);
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  std::unique_ptr<detail::PgStatement> pg_;
   std::optional<Error> bind_error_;
 };
 
 // A transaction: BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() ran.
+// On PostgreSQL: BEGIN plus a transaction-scoped advisory lock on the schema, which serializes
+// the writers of one schema across connections and processes like BEGIN IMMEDIATE does.
 class Transaction {
  public:
   Transaction(Transaction&& o) noexcept : db_(o.db_), open_(o.open_) { o.open_ = false; }
@@ -74,10 +93,11 @@ class Database {
  public:
   enum class Mode { kCreate, kOpenExisting };
   // Opens (or creates) the file, with journal_mode=WAL, foreign_keys=ON, a busy timeout.
-  // kOpenExisting refuses a missing file.
+  // kOpenExisting refuses a missing file. A PostgreSQL URI connects to the server; kCreate
+  // creates the schema of the search_path if missing, kOpenExisting refuses a missing schema.
   static Result<Database> open(const std::string& path, Mode mode);
 
-  Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Database(Database&& o) noexcept;
   Database& operator=(Database&& o) noexcept;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -89,10 +109,15 @@ class Database {
   Result<Transaction> begin();
   // The last error message of the connection.
   std::string last_error() const;
+  // true on PostgreSQL.
+  bool is_postgres() const { return pg_ != nullptr; }
 
  private:
-  explicit Database(sqlite3* db) : db_(db) {}
+  explicit Database(sqlite3* db);
+  explicit Database(std::unique_ptr<detail::PgConnection> pg);
+  static Result<Database> open_postgres(const std::string& uri, Mode mode);
   sqlite3* db_ = nullptr;
+  std::unique_ptr<detail::PgConnection> pg_;
 };
 
 }  // namespace openset::store
