@@ -214,6 +214,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     c->add_option("--gateways", prov.gateways, "Gateway processes sharing one database")->capture_default_str()->check(CLI::Range(1, 8));
     c->add_option("--db", prov.db, "Database of the merchant, gateway and banks: postgresql://... (default: SQLite files in DIR/data)");
+    c->add_option("--db-prefix", prov.db_prefix, "PostgreSQL: schema names are PREFIX<party> (several deployments on one server)");
     c->add_option("--stock", prov.stock, "Stock of each catalog item")->capture_default_str();
   };
   CLI::App* provision_cmd = app.add_subcommand(

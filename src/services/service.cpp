@@ -64,6 +64,7 @@ Result<std::unique_ptr<Service>> open_service(const ServiceConfig& config, const
   if (config.service == "gateway") return open_gateway_service(config, context);
   if (config.service == "merchant") return open_merchant_service(config, context);
   if (config.service == "carrier") return open_carrier_service(config, context);
+  if (config.service == "ca") return open_ca_service(config, context);
   return Error(Errc::kUnsupported, "the " + config.service + " service is not available yet");
 }
 

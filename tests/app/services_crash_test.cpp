@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "openset/app/commands.hpp"
+#include "services_support.hpp"
 #include "openset/net/http.hpp"
 #include "openset/roles/bank/acquirer.hpp"
 #include "openset/roles/bank/invariants.hpp"
@@ -41,39 +42,12 @@
 namespace openset {
 namespace {
 namespace fs = std::filesystem;
+using test::slurp;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-bool port_free(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
 
-int free_port_base() {
-  std::mt19937 rng(static_cast<unsigned>(getpid()) * 7919u ^ static_cast<unsigned>(time(nullptr)));
-  for (int tries = 0; tries < 200; ++tries) {
-    int base = 40000 + static_cast<int>(rng() % 1000) * 20;
-    bool all = true;
-    for (int p = 1; p < 20 && all; ++p) all = port_free(base + p);
-    if (all) return base;
-  }
-  return 0;
-}
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct Proc {
   std::string name, role, config, url;
@@ -156,8 +130,10 @@ TEST(ServicesCrash, KillNineGatewayMerchantAndIssuerDuringLoad) {
   app::ProvisionOptions o;
   o.dir = dir.string();
   o.suite = "set1";
-  o.port_base = free_port_base();
+  o.port_base = test::free_port_base(40000);
   o.pbkdf2_iterations = 1000;
+  const test::DeploymentDb db = test::DeploymentDb::from_environment();
+  db.apply(o);
   ASSERT_NE(o.port_base, 0);
   std::ostringstream out, err;
   ASSERT_EQ(app::run_provision(o, out, err), app::kExitOk) << err.str();
@@ -261,9 +237,9 @@ TEST(ServicesCrash, KillNineGatewayMerchantAndIssuerDuringLoad) {
   // at the issuer is known to the gateway (no hold orphaned by a crash); orders a client gave up
   // on are still "authorizing" or earlier, with nothing captured.
   {
-    auto mdb = store::Database::open((dir / "data" / "merchant.db").string(), store::Database::Mode::kOpenExisting);
-    auto gdb = store::Database::open((dir / "data" / "gateway.db").string(), store::Database::Mode::kOpenExisting);
-    auto idb = store::Database::open((dir / "data" / "issuer.db").string(), store::Database::Mode::kOpenExisting);
+    auto mdb = store::Database::open(db.location(dir, "merchant"), store::Database::Mode::kOpenExisting);
+    auto gdb = store::Database::open(db.location(dir, "gateway"), store::Database::Mode::kOpenExisting);
+    auto idb = store::Database::open(db.location(dir, "issuer"), store::Database::Mode::kOpenExisting);
     ASSERT_TRUE(mdb.ok() && gdb.ok() && idb.ok());
     std::map<std::string, std::string> gateway_ok;  // xid hex -> authorization id (approved)
     {
@@ -300,14 +276,14 @@ TEST(ServicesCrash, KillNineGatewayMerchantAndIssuerDuringLoad) {
     EXPECT_GE(merchant_authorized, static_cast<int>(authorized.size()));
   }
 
-  auto issuer = roles::bank::IssuerBank::open((dir / "data" / "issuer.db").string(), {"FAB", "First Atlas Bank"});
-  auto acquirer = roles::bank::AcquirerBank::open((dir / "data" / "acquirer.db").string(),
-                                                  {"HAQ", "400001", "Harbour Acquiring", slurp(dir / "acquirer" / "fingerprint.key")});
+  auto issuer = roles::bank::IssuerBank::open(db.location(dir, "issuer"), {"FAB", "First Atlas Bank"});
+  auto acquirer = roles::bank::AcquirerBank::open(db.location(dir, "acquirer"),
+                                                  {"HAQ", "400001", "Harbour Acquiring", test::first_line(dir / "acquirer" / "fingerprint.key")});
   ASSERT_TRUE(issuer.ok() && acquirer.ok());
   auto violations = roles::bank::check_invariants(**issuer, **acquirer);
   for (const auto& v : violations) ADD_FAILURE() << v.rule << ": " << v.detail;
   for (const auto& [message, count] : failures) std::cout << "  " << count << " purchase(s) failed: " << message << "\n";
-  std::cout << "crash test: " << authorized.size() << " purchases authorized and captured once, " << failed.load()
+  std::cout << "crash test (" << (db.postgres() ? "PostgreSQL" : "SQLite") << "): " << authorized.size() << " purchases authorized and captured once, " << failed.load()
             << " failed cleanly, " << resent.load() << " SET requests sent again, under kill -9 of gateway, merchant and issuer\n";
   // The kills hit requests in flight (else this test would prove little).
   EXPECT_GT(resent.load(), 0);

@@ -49,6 +49,15 @@ struct Ecosystem::Pki {
 Ecosystem::~Ecosystem() = default;
 
 const Bytes& Ecosystem::root_certificate() const { return pki_->root->certificate(); }
+const pki::CertificateAuthority& Ecosystem::root_ca() const { return *pki_->root; }
+const pki::CertificateAuthority& Ecosystem::brand_ca() const { return *pki_->brands.at(0).bca; }
+
+std::vector<RegistrationCa> Ecosystem::registration_cas() const {
+  const BrandCas& a = pki_->brands.at(0);
+  return {RegistrationCa{"cca", &*a.cca, a.cca_key, a.cca_kx, a.cca_kx_key},
+          RegistrationCa{"mca", &*a.mca, a.mca_key, a.mca_kx, a.mca_kx_key},
+          RegistrationCa{"pca", &*a.pca, a.pca_key, a.pca_kx, a.pca_kx_key}};
+}
 
 std::vector<std::pair<std::string, Bytes>> Ecosystem::certificates() const {
   std::vector<std::pair<std::string, Bytes>> out;
@@ -75,7 +84,9 @@ Result<std::unique_ptr<Ecosystem>> Ecosystem::create(const EcosystemOptions& opt
   fs::create_directories(opts.dir, ec);
   if (ec) return Error(Errc::kIo, "cannot create " + opts.dir.string() + ": " + ec.message());
   const std::string db_base = opts.db.empty() ? opts.dir.string() : opts.db;
-  auto party_db = [&](std::string_view party) { return store::location_for(db_base, party); };
+  auto party_db = [&](std::string_view party) {
+    return store::location_for(db_base, opts.db.empty() ? std::string(party) : opts.db_prefix + std::string(party));
+  };
   if (store::is_postgres_location(db_base))
     for (const char* party : {"issuer", "acquirer", "merchant", "gateway"})
       if (store::Database::open(party_db(party), store::Database::Mode::kOpenExisting).ok())

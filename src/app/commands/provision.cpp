@@ -12,6 +12,7 @@
 //   DIR/<party>/config.json     one per service (and the wallet's), see docs/services.md
 //   DIR/<party>/*.key.pem       0600, encrypted PKCS#8
 //   DIR/wallet/{pan,pan-secret,card-secret}   0600
+//   DIR/ca/                     a CA directory (keys/, ca.db) of brand Atlas's CCA, MCA and PCA
 //   DIR/data/*.db               the parties' SQLite files (or schemas of --db postgresql://...)
 #include <filesystem>
 #include <ostream>
@@ -24,7 +25,10 @@
 #include "openset/app/files.hpp"
 #include "openset/crypto/x509.hpp"
 #include "openset/roles/env.hpp"
+#include "openset/services/ca_directory.hpp"
+#include "openset/store/ca_repository.hpp"
 #include "openset/store/database.hpp"
+#include "openset/asn1/set_certificate.hpp"
 
 namespace openset::app {
 namespace {
@@ -73,7 +77,7 @@ std::string random_hex(roles::Randomness& r, std::size_t n) { return to_hex(r.by
 // "../data/<party>.db" (relative to the party's folder) or the party's PostgreSQL schema.
 std::string db_of(const ProvisionOptions& o, const std::string& party) {
   if (o.db.empty()) return "../data/" + party + ".db";
-  return store::location_for(o.db, party);
+  return store::location_for(o.db, o.db_prefix + party);
 }
 
 }  // namespace
@@ -88,6 +92,8 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
   fs::path dir(o.dir);
   if (fs::exists(dir / "deployment.json"))
     return fail(dir.string() + " already holds a deployment; remove it or choose another --dir");
+  for (char c : o.db_prefix)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return fail("--db-prefix takes letters, digits and _");
   if (!o.db.empty() && !o.db.starts_with("postgresql://") && !o.db.starts_with("postgres://"))
     return fail("--db takes a postgresql:// URI (without it the databases are SQLite files in DIR/data)");
   auto suite = crypto::suite_by_name(o.suite);
@@ -98,6 +104,7 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
   eo.suite = (*suite)->id;
   eo.credit_limit = o.credit_limit;
   eo.db = o.db;  // the issuer, acquirer, merchant and gateway there; the others in DIR/data
+  eo.db_prefix = o.db_prefix;
   eo.progress = [&](std::string_view line) {
     if (!line.empty()) out << "  " << line << "\n";
   };
@@ -110,7 +117,7 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
   std::string pass = random_hex(random, 24);
   Writer w(dir, pass, o.pbkdf2_iterations);
   auto run = [&]() -> Status {
-    for (const char* sub : {"pki", "issuer", "acquirer", "gateway", "merchant", "carrier", "wallet"})
+    for (const char* sub : {"pki", "issuer", "acquirer", "ca", "gateway", "merchant", "carrier", "wallet"})
       OPENSET_CHECK(w.mkdir(sub));
     OPENSET_CHECK(w.secret("passphrase", pass));
     std::string admin_token = random_hex(random, 16);
@@ -222,6 +229,34 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
                                                       {"payment_url", url(o, 5) + "/set"},
                                                       {"catalog", catalog}, {"delivery", delivery}}}}));
 
+    // ---- the registration CAs (CCA, MCA, PCA of brand Atlas) as a CA directory ----
+    OPENSET_CHECK(w.mkdir("ca/keys"));
+    {
+      OPENSET_TRY(store::CaRepository repo, store::CaRepository::open((dir / "ca" / "ca.db").string(),
+                                                                       store::Database::Mode::kCreate));
+      OPENSET_CHECK(repo.set_meta("suite", o.suite));
+      OPENSET_CHECK(repo.set_meta("brand", "Atlas"));
+      // The root's own certificate, then what each CA issued (serials go on from these).
+      OPENSET_TRY(asn1::Certificate root_cert, asn1::decode<asn1::Certificate>((*eco)->root_ca().certificate()));
+      OPENSET_CHECK(services::record_issued(
+          repo, "root",
+          pki::IssuedCertificate{root_cert.to_be_signed.serial_number, (*eco)->root_ca().certificate(), pki::CertType::kRoot,
+                                 root_cert.to_be_signed.subject, root_cert.to_be_signed.validity.not_after, std::nullopt}));
+      for (const auto& c : (*eco)->root_ca().issued()) OPENSET_CHECK(services::record_issued(repo, "root", c));
+      for (const auto& c : (*eco)->brand_ca().issued()) OPENSET_CHECK(services::record_issued(repo, "brand", c));
+      for (const auto& rc : (*eco)->registration_cas()) {
+        for (const auto& c : rc.ca->issued()) OPENSET_CHECK(services::record_issued(repo, rc.name, c));
+        OPENSET_TRY(std::string key_file, w.key("ca/keys/" + rc.name + ".key.pem", rc.key));
+        OPENSET_TRY(std::string kx_file, w.key("ca/keys/" + rc.name + "-kx.key.pem", rc.kx_key));
+        (void)key_file;
+        (void)kx_file;
+      }
+    }
+    OPENSET_CHECK(w.config("ca", {{"service", "ca"}, {"listen", listen(o, 3)}, {"db", "../data/ca-registration.db"},
+                                  {"suites", suites}, {"limits", limits}, {"passphrase_file", "../passphrase"},
+                                  {"peers", {{"issuer", json::array({url(o, 1)})}, {"acquirer", json::array({url(o, 2)})}}},
+                                  {"settings", {{"ca_dir", "."}, {"issuer_unit", m.issuer.name}}}}));
+
     // ---- carrier ----
     OPENSET_CHECK(w.config("carrier", {{"service", "carrier"}, {"listen", listen(o, 6)}, {"db", "../data/carrier.db"},
                                        {"limits", limits}, {"settings", {{"carrier_name", m.carrier_name}}}}));
@@ -248,13 +283,14 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
     };
     add("issuer", "issuer", "issuer/config.json", 1);
     add("acquirer", "acquirer", "acquirer/config.json", 2);
+    add("ca", "ca", "ca/config.json", 3);
     for (int g = 0; g < o.gateways; ++g)
       add(g == 0 ? "gateway" : fmt::format("gateway-{}", g + 1), "gateway",
           g == 0 ? "gateway/config.json" : fmt::format("gateway/gateway-{}.json", g + 1), 10 + g);
     add("carrier", "carrier", "carrier/config.json", 6);
     add("merchant", "merchant", "merchant/config.json", 5);
     json d = {{"suite", o.suite}, {"services", services}, {"wallet", "wallet/config.json"},
-              {"store", url(o, 5)}, {"db", o.db.empty() ? "sqlite" : "postgresql"}};
+              {"store", url(o, 5)}, {"ca", url(o, 3)}, {"db", o.db.empty() ? "sqlite" : "postgresql"}};
     return files::create((dir / "deployment.json").string(), d.dump(2) + "\n", 0644);
   };
   Status s = run();

@@ -35,6 +35,7 @@
 #include "openset/roles/bank/issuer.hpp"
 #include "openset/roles/certs/ca.hpp"
 #include "openset/roles/certs/requester.hpp"
+#include "openset/services/ca_directory.hpp"
 #include "openset/store/ca_repository.hpp"
 
 namespace openset::app {
@@ -44,68 +45,6 @@ using pki::CertType;
 using roles::certs::Requester;
 
 Result<std::string> passphrase(const RegisterOptions& o) { return files::passphrase(o.passphrase_file); }
-
-// The CA directory's certificates by CA name, from ca.db (`openset ca init` records them).
-struct CaDir {
-  const crypto::Suite* suite = nullptr;
-  std::string brand;
-  std::map<std::string, Bytes> certs;  // root, brand, cca, mca, pca, cca-kx, mca-kx, pca-kx
-  std::vector<Bytes> all;
-};
-
-Result<CaDir> read_ca_dir(store::CaRepository& repo) {
-  CaDir d;
-  OPENSET_TRY(auto suite, repo.meta("suite"));
-  OPENSET_TRY(auto brand, repo.meta("brand"));
-  if (!suite || !brand) return Error(Errc::kMalformed, "ca.db has no suite/brand settings");
-  OPENSET_TRY(d.suite, crypto::suite_by_name(*suite));
-  d.brand = *brand;
-  for (const char* issuer : {"root", "brand"}) {
-    OPENSET_TRY(auto records, repo.list(issuer));
-    for (const auto& r : records) {
-      const char* name = r.cert_type == "root" ? "root" : r.cert_type == "brand" ? "brand"
-                         : r.cert_type == "CCA" ? "cca" : r.cert_type == "MCA" ? "mca"
-                         : r.cert_type == "PCA" ? "pca"
-                         : r.cert_type == "CCA-key-exchange" ? "cca-kx"
-                         : r.cert_type == "MCA-key-exchange" ? "mca-kx"
-                         : r.cert_type == "PCA-key-exchange" ? "pca-kx" : nullptr;
-      if (name == nullptr || d.certs.contains(name)) continue;
-      d.certs[name] = r.certificate;
-      d.all.push_back(r.certificate);
-    }
-  }
-  if (!d.certs.contains("root") || !d.certs.contains("brand")) return Error(Errc::kMalformed, "ca.db lacks the root or brand certificate");
-  return d;
-}
-
-// Restores one CA (cca, mca or pca) from its key file and its records (as `openset ca` does).
-Result<pki::CertificateAuthority> restore_ca(const std::string& dir, store::CaRepository& repo, const CaDir& d,
-                                             const std::string& name, CertType type, const std::string& pass) {
-  if (!d.certs.contains(name))
-    return Error(Errc::kInvalidArgument, "the CA directory has no " + name + "; create it with 'openset ca init --with " + name + "'");
-  OPENSET_TRY(std::string pem, files::read_text(dir + "/keys/" + name + ".key.pem"));
-  auto key = crypto::PrivateKey::from_encrypted_pem(pem, pass);
-  if (!key.ok()) return Error(key.error().code, "cannot decrypt the " + name + " key (wrong passphrase?)");
-  OPENSET_TRY(auto records, repo.list(name));
-  std::vector<pki::IssuedCertificate> issued;
-  for (const auto& r : records) {
-    std::optional<CertType> t;
-    for (const auto& p : pki::profiles())
-      if (p.name == r.cert_type) t = p.type;
-    if (!t) return Error(Errc::kMalformed, "record of unknown certificate type '" + r.cert_type + "'");
-    OPENSET_TRY(asn1::Certificate c, asn1::decode<asn1::Certificate>(r.certificate));
-    pki::IssuedCertificate ic{c.to_be_signed.serial_number, r.certificate, *t, c.to_be_signed.subject,
-                              c.to_be_signed.validity.not_after, std::nullopt};
-    if (r.revoked_at) ic.revoked_at = der::Time::from_unix(*r.revoked_at);
-    issued.push_back(std::move(ic));
-  }
-  OPENSET_TRY(auto crl_rows, repo.crls(name));
-  std::vector<pki::CrlRecord> crls;
-  for (const auto& c : crl_rows)
-    crls.push_back({c.number, der::Time::from_unix(c.this_update), der::Time::from_unix(c.next_update)});
-  return pki::CertificateAuthority::restore(*d.suite, std::move(*key), d.certs.at(name), type, std::move(issued),
-                                            std::move(crls));
-}
 
 std::map<std::string, std::string> parse_answers(const std::vector<std::string>& items) {
   std::map<std::string, std::string> out;
@@ -145,10 +84,10 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   if (ec) return Error(Errc::kIo, "cannot create " + o.out);
 
   OPENSET_TRY(store::CaRepository repo, store::CaRepository::open(o.ca_dir + "/ca.db", store::Database::Mode::kOpenExisting));
-  OPENSET_TRY(CaDir d, read_ca_dir(repo));
+  OPENSET_TRY(services::CaDir d, services::read_ca_dir(repo));
   const std::string ca_name = who == Requester::kCardholder ? "cca" : who == Requester::kMerchant ? "mca" : "pca";
   OPENSET_TRY(pki::CertificateAuthority ca,
-              restore_ca(o.ca_dir, repo, d, ca_name, roles::certs::ca_type_for(who), pass));
+              services::restore_ca(o.ca_dir, repo, d, ca_name, roles::certs::ca_type_for(who), pass));
   OPENSET_TRY(std::string key_pem, files::read_text(o.ca_dir + "/keys/" + ca_name + ".key.pem"));
   OPENSET_TRY(crypto::PrivateKey ca_key, crypto::PrivateKey::from_encrypted_pem(key_pem, pass));
 
@@ -179,18 +118,7 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   // The CA engine's event log (never holds a secret) goes to stderr, where refusals are explained.
   cfg.log = [&err](std::string_view line) { err << "  [" << line << "]\n"; };
   cfg.on_issued = [&repo, ca_name](const pki::IssuedCertificate& c) -> Status {
-    store::IssuedRecord r;
-    r.ca = ca_name;
-    r.serial = c.serial;
-    r.subject = c.subject.to_string();
-    r.cert_type = std::string(pki::to_string(c.type));
-    auto dec = asn1::decode<asn1::Certificate>(c.der);
-    if (dec.ok()) {
-      r.not_before = dec->to_be_signed.validity.not_before.to_unix();
-      r.not_after = dec->to_be_signed.validity.not_after.to_unix();
-    }
-    r.certificate = c.der;
-    return repo.insert_issued(r);
+    return services::record_issued(repo, ca_name, c);
   };
 
   OPENSET_TRY(store::Database state, store::Database::open(o.ca_dir + "/registration.db", store::Database::Mode::kCreate));

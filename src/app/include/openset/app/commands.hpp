@@ -138,6 +138,7 @@ struct ProvisionOptions {
   int port_base = 8400;       // issuer +1, acquirer +2, merchant +5, carrier +6, gateways +10..
   int gateways = 1;           // gateway processes sharing one database
   std::string db;             // "" : SQLite files in DIR/data; postgresql://...: merchant, gateway, banks there
+  std::string db_prefix;      // PostgreSQL: schema names are <prefix><party> (several deployments, one server)
   std::int64_t stock = 100000;         // per catalog item (sold-out items stay sold out)
   std::int64_t credit_limit = 100000000000;  // the test card's limit, minor units
   // Not on the command line: tests make key encryption cheap.

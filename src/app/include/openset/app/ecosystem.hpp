@@ -37,6 +37,8 @@ struct EcosystemOptions {
   // postgresql:// URI (one schema per party, store::location_for; they must not exist yet).
   // Empty: dir. The wallet, storefront, carrier and CA registration stay SQLite files in dir.
   std::string db;
+  // PostgreSQL: schema names are <db_prefix><party> (several ecosystems on one server).
+  std::string db_prefix;
   crypto::SuiteId suite = crypto::SuiteId::kModern;
   std::int64_t start = 0;     // Unix time of "now" at the start (0: the system clock)
   std::uint64_t seed = 0;     // 0: OpenSSL randomness; else a deterministic stream (tests)
@@ -78,6 +80,17 @@ struct EcosystemMaterial {
   std::string carrier_name;
 };
 
+// One of brand Atlas's registration CAs (CCA, MCA, PCA) as `openset provision` exports it into
+// a CA directory for `openset serve ca`: the CA (its certificate and what it issued so far), its
+// signing key and its key-exchange pair.
+struct RegistrationCa {
+  std::string name;  // "cca", "mca", "pca"
+  const pki::CertificateAuthority* ca = nullptr;
+  crypto::PrivateKey key;
+  Bytes kx_certificate;
+  crypto::PrivateKey kx_key;
+};
+
 class Ecosystem {
  public:
   static Result<std::unique_ptr<Ecosystem>> create(const EcosystemOptions& opts);
@@ -108,6 +121,10 @@ class Ecosystem {
 
   const std::vector<TrailEntry>& trail() const { return trail_; }
   const EcosystemMaterial& material() const { return material_; }
+  // The root, brand Atlas's CA, and its CCA, MCA and PCA (with keys: secrets, never log them).
+  const pki::CertificateAuthority& root_ca() const;
+  const pki::CertificateAuthority& brand_ca() const;
+  std::vector<RegistrationCa> registration_cas() const;
   void record(std::string_view from, std::string_view to, std::string_view type, ByteView message);
 
  private:

@@ -43,6 +43,7 @@ Result<std::unique_ptr<Service>> open_issuer_service(const ServiceConfig& config
 Result<std::unique_ptr<Service>> open_acquirer_service(const ServiceConfig& config, const ServiceContext& context);
 Result<std::unique_ptr<Service>> open_gateway_service(const ServiceConfig& config, const ServiceContext& context);
 Result<std::unique_ptr<Service>> open_merchant_service(const ServiceConfig& config, const ServiceContext& context);
+Result<std::unique_ptr<Service>> open_ca_service(const ServiceConfig& config, const ServiceContext& context);
 Result<std::unique_ptr<Service>> open_carrier_service(const ServiceConfig& config, const ServiceContext& context);
 
 // A peer reached at one or more URLs (several gateway processes, say). Requests go round-robin;
