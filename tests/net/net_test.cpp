@@ -224,6 +224,26 @@ TEST_F(NetTest, KeepAliveReusesOneConnection) {
   EXPECT_EQ(metric("openset_http_connections"), 1);
 }
 
+TEST_F(NetTest, ManyClientsAtOnce) {
+  start();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const std::string body = std::to_string(t) + "-" + std::to_string(i);
+        auto r = net::post(url("/set"), net::kSetPayment, body, quick());
+        if (r.ok() && r->status == 200 && r->body == "echo:" + body) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 160);
+  EXPECT_EQ(metrics_->value("openset_http_requests_total",
+                            "{service=\"test\",route=\"/set\",method=\"POST\",status=\"200\"}"), 160);
+  EXPECT_EQ(metric("openset_http_connections_accepted_total"), 8);  // one per client thread
+}
+
 TEST_F(NetTest, ClientRetriesOnceWhenTheServerClosedAnIdleConnection) {
   net::ServerOptions opt;
   opt.idle_timeout = 100ms;
