@@ -503,10 +503,18 @@ TEST_F(NetTest, RunUntilSignalReturnsOnSigterm) {
     server_->run_until_signal(1000ms);
     returned = true;
   });
-  std::this_thread::sleep_for(300ms);  // the signal_set is in place by now
+  // A SIGTERM that arrives before the signal_set is in place must not kill the test process:
+  // ignore it until then, and send it again until the server has taken it (a loaded machine can
+  // take long to start the waiter).
+  auto previous = std::signal(SIGTERM, SIG_IGN);
+  std::this_thread::sleep_for(100ms);
   EXPECT_FALSE(returned.load());
-  ::kill(::getpid(), SIGTERM);
+  for (int i = 0; i < 100 && !returned.load(); ++i) {
+    ::kill(::getpid(), SIGTERM);
+    std::this_thread::sleep_for(100ms);
+  }
   waiter.join();
+  std::signal(SIGTERM, previous == SIG_ERR ? SIG_DFL : previous);
   EXPECT_TRUE(returned.load());
   EXPECT_FALSE(net::get(url("/health"), quick()).ok());
 }
