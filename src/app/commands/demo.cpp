@@ -362,7 +362,7 @@ Status close_batches(Ecosystem& eco, Step& step, Logs& logs) {
 }
 
 Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& out,
-                 bool verbose, const std::string& db) {
+                 bool verbose, const std::string& db_location) {
   Step step{out};
   std::error_code ec;
   // Running twice in a row works: only what an earlier run wrote is removed.
@@ -380,7 +380,7 @@ Status run_suite(const crypto::Suite& suite, const fs::path& dir, std::ostream& 
   Logs logs;
   EcosystemOptions eo;
   eo.dir = dir / "state";
-  eo.db = db;
+  eo.db = db_location;
   eo.suite = suite.id;
   // The business day opens at 09:00 UTC (the latest 09:00 not in the future), so that the day's
   // sales, captures and settlement fall on one day wherever the demo runs.

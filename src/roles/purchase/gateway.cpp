@@ -242,20 +242,25 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
   // Idempotency (DESIGN.md "Money and state"): the same request under the same RRPID gets the
   // first AuthRes; another request reusing the RRPID is refused. Nothing moves either way.
   const Bytes digest = sha256(o.signed_content);
-  {
+  // Asked again inside the transaction below: another gateway process on the same database may
+  // have answered the same AuthReq in between (transactions are serialized, src/store/README.md).
+  auto replay = [&]() -> Result<std::optional<Answer>> {
     OPENSET_TRY(store::Statement q,
                 sql::prepare(db_, "SELECT request_digest, auth_res FROM gateway_authorizations "
                                   "WHERE auth_rrpid = ?",
                              rrpid));
     OPENSET_TRY(bool seen, q.step());
-    if (seen) {
-      if (!ct_equal(q.column_blob(0), digest))
-        return refusal(ErrorCode::kUnspecifiedFailure, "RRPID already used by another AuthReq");
-      log("gateway: AuthReq repeated, first AuthRes again");
-      Answer a;
-      a.send.push_back(Outgoing{Peer::kMerchant, "AuthRes", q.column_blob(1)});
-      return a;
-    }
+    if (!seen) return std::optional<Answer>();
+    if (!ct_equal(q.column_blob(0), digest))
+      return refusal(ErrorCode::kUnspecifiedFailure, "RRPID already used by another AuthReq");
+    log("gateway: AuthReq repeated, first AuthRes again");
+    Answer a;
+    a.send.push_back(Outgoing{Peer::kMerchant, "AuthRes", q.column_blob(1)});
+    return std::optional<Answer>(std::move(a));
+  };
+  {
+    OPENSET_TRY(std::optional<Answer> again, replay());
+    if (again) return std::move(*again);
   }
 
   // The merchant's key-exchange certificate (sent with its signature) to seal AuthRes to.
@@ -269,6 +274,10 @@ Result<Answer> Gateway::on_auth_req(const asn1::MessageWrapper& w, ByteView der)
 
   const Money& amount = item.auth_req_payload.auth_req_amt;
   OPENSET_TRY(store::Transaction tx, db_.begin());
+  {
+    OPENSET_TRY(std::optional<Answer> again, replay());
+    if (again) return std::move(*again);
+  }
   // Set when the approved AuthRes carries an AuthToken (split shipment, installments,
   // recurring: gateway_tokens.cpp).
   std::optional<TokenPlan> plan;
@@ -511,19 +520,24 @@ Result<Answer> Gateway::on_cap_req(const asn1::MessageWrapper& w, ByteView der) 
     return refusal(ErrorCode::kInvalidCertificate, "CapRRTags name another merchant than the signer");
 
   const Bytes digest = sha256(o.signed_content);
-  {
+  // Asked again inside the transaction below: another gateway process on the same database may
+  // have answered the same CapReq in between (transactions are serialized, src/store/README.md).
+  auto replay = [&]() -> Result<std::optional<Answer>> {
     OPENSET_TRY(store::Statement q,
                 sql::prepare(db_, "SELECT request_digest, cap_res FROM gateway_captures WHERE rrpid = ?",
                              rrpid));
     OPENSET_TRY(bool seen, q.step());
-    if (seen) {
-      if (!ct_equal(q.column_blob(0), digest))
-        return refusal(ErrorCode::kUnspecifiedFailure, "RRPID already used by another CapReq");
-      log("gateway: CapReq repeated, first CapRes again");
-      Answer a;
-      a.send.push_back(Outgoing{Peer::kMerchant, "CapRes", q.column_blob(1)});
-      return a;
-    }
+    if (!seen) return std::optional<Answer>();
+    if (!ct_equal(q.column_blob(0), digest))
+      return refusal(ErrorCode::kUnspecifiedFailure, "RRPID already used by another CapReq");
+    log("gateway: CapReq repeated, first CapRes again");
+    Answer a;
+    a.send.push_back(Outgoing{Peer::kMerchant, "CapRes", q.column_blob(1)});
+    return std::optional<Answer>(std::move(a));
+  };
+  {
+    OPENSET_TRY(std::optional<Answer> again, replay());
+    if (again) return std::move(*again);
   }
 
   // CapTokenSeq: one CapToken per CapItem, in order.
@@ -556,6 +570,10 @@ Result<Answer> Gateway::on_cap_req(const asn1::MessageWrapper& w, ByteView der) 
   std::vector<seal::TrustedSigner> self{seal::TrustedSigner{own_key, own_id}};
 
   OPENSET_TRY(store::Transaction tx, db_.begin());
+  {
+    OPENSET_TRY(std::optional<Answer> again, replay());
+    if (again) return std::move(*again);
+  }
   OPENSET_CHECK(sql::exec(db_,
                           "INSERT INTO gateway_captures (rrpid, request_digest, merchant_id, "
                           "cap_res, created_at) VALUES (?, ?, ?, x'', ?)",

@@ -265,8 +265,10 @@ Result<Answer> Merchant::on_batch_admin_res(const asn1::MessageWrapper& w, ByteV
         db_,
         "INSERT INTO merchant_batches (batch_id, brand, ba_status, transmission, closed, totals, settled_net, details, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (batch_id) DO UPDATE SET "
-        "ba_status = ?3, transmission = COALESCE(?4, transmission), closed = CASE WHEN closed > ?5 THEN closed ELSE ?5 END, "
-        "totals = COALESCE(?6, totals), settled_net = COALESCE(?7, settled_net), details = ?8, updated_at = ?9",
+        "ba_status = ?3, transmission = COALESCE(?4, merchant_batches.transmission), "
+        "closed = CASE WHEN merchant_batches.closed > ?5 THEN merchant_batches.closed ELSE ?5 END, "
+        "totals = COALESCE(?6, merchant_batches.totals), settled_net = COALESCE(?7, merchant_batches.settled_net), "
+        "details = ?8, updated_at = ?9",
         d.batch_id, brand,
         d.ba_status ? std::optional<std::int64_t>(static_cast<std::int64_t>(*d.ba_status)) : std::nullopt,
         d.transmission_status ? std::optional<std::int64_t>(static_cast<std::int64_t>(*d.transmission_status))

@@ -104,7 +104,7 @@ TEST_P(CheckTest, MerchantRefusesAWrongChallMEcho) {
   w->start();
   auto r = w->purchase(usd(5000), kOD, std::nullopt, std::nullopt, [&](World::Run&) {
     // The merchant's record says it issued another Chall-M than the one the wallet signs.
-    ASSERT_TRUE(w->merchant_engine->database().exec("UPDATE merchant_orders SET chall_m = zeroblob(20)").ok());
+    ASSERT_TRUE(w->merchant_engine->database().exec("UPDATE merchant_orders SET chall_m = x'0000000000000000000000000000000000000000'").ok());
   });
   ASSERT_TRUE(r.refused);
   EXPECT_EQ(r.refused_by, "merchant");
