@@ -28,7 +28,6 @@
 #include "openset/services/ca_directory.hpp"
 #include "openset/store/ca_repository.hpp"
 #include "openset/store/database.hpp"
-#include "openset/asn1/set_certificate.hpp"
 
 namespace openset::app {
 namespace {
@@ -236,12 +235,7 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
                                                                        store::Database::Mode::kCreate));
       OPENSET_CHECK(repo.set_meta("suite", o.suite));
       OPENSET_CHECK(repo.set_meta("brand", "Atlas"));
-      // The root's own certificate, then what each CA issued (serials go on from these).
-      OPENSET_TRY(asn1::Certificate root_cert, asn1::decode<asn1::Certificate>((*eco)->root_ca().certificate()));
-      OPENSET_CHECK(services::record_issued(
-          repo, "root",
-          pki::IssuedCertificate{root_cert.to_be_signed.serial_number, (*eco)->root_ca().certificate(), pki::CertType::kRoot,
-                                 root_cert.to_be_signed.subject, root_cert.to_be_signed.validity.not_after, std::nullopt}));
+      // What each CA issued, the root's own certificate first (serials go on from these).
       for (const auto& c : (*eco)->root_ca().issued()) OPENSET_CHECK(services::record_issued(repo, "root", c));
       for (const auto& c : (*eco)->brand_ca().issued()) OPENSET_CHECK(services::record_issued(repo, "brand", c));
       for (const auto& rc : (*eco)->registration_cas()) {
