@@ -1,23 +1,14 @@
 #include "openset/services/ca_directory.hpp"
 
-#include <fstream>
+#include <algorithm>
 #include <optional>
 #include <sstream>
 
 #include "openset/asn1/set_certificate.hpp"
 #include "openset/pki/profile.hpp"
+#include "openset/services/config.hpp"
 
 namespace openset::services {
-namespace {
-Result<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(Errc::kIo, "cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
-
 
 Result<CaDir> read_ca_dir(store::CaRepository& repo) {
   CaDir d;
@@ -53,8 +44,18 @@ Result<pki::CertificateAuthority> restore_ca(const std::string& dir, store::CaRe
   auto key = crypto::PrivateKey::from_encrypted_pem(pem, pass);
   if (!key.ok()) return Error(key.error().code, "cannot decrypt the " + name + " key (wrong passphrase?)");
   OPENSET_TRY(auto records, repo.list(name));
+  OPENSET_TRY(std::vector<pki::IssuedCertificate> issued, issued_from_records(records));
+  OPENSET_TRY(auto crl_rows, repo.crls(name));
+  std::vector<pki::CrlRecord> crls = crl_records(crl_rows);
+  return pki::CertificateAuthority::restore(*d.suite, std::move(*key), d.certs.at(name), type, std::move(issued),
+                                            std::move(crls));
+}
+
+Result<std::vector<pki::IssuedCertificate>> issued_from_records(const std::vector<store::IssuedRecord>& records,
+                                                                ByteView skip) {
   std::vector<pki::IssuedCertificate> issued;
   for (const auto& r : records) {
+    if (!skip.empty() && std::equal(r.certificate.begin(), r.certificate.end(), skip.begin(), skip.end())) continue;
     std::optional<pki::CertType> t;
     for (const auto& p : pki::profiles())
       if (p.name == r.cert_type) t = p.type;
@@ -65,12 +66,14 @@ Result<pki::CertificateAuthority> restore_ca(const std::string& dir, store::CaRe
     if (r.revoked_at) ic.revoked_at = der::Time::from_unix(*r.revoked_at);
     issued.push_back(std::move(ic));
   }
-  OPENSET_TRY(auto crl_rows, repo.crls(name));
+  return issued;
+}
+
+std::vector<pki::CrlRecord> crl_records(const std::vector<store::CrlRow>& rows) {
   std::vector<pki::CrlRecord> crls;
-  for (const auto& c : crl_rows)
+  for (const auto& c : rows)
     crls.push_back({c.number, der::Time::from_unix(c.this_update), der::Time::from_unix(c.next_update)});
-  return pki::CertificateAuthority::restore(*d.suite, std::move(*key), d.certs.at(name), type, std::move(issued),
-                                            std::move(crls));
+  return crls;
 }
 
 Status record_issued(store::CaRepository& repo, const std::string& ca_name, const pki::IssuedCertificate& c) {

@@ -6,8 +6,6 @@
 //   POST /mca   application/set-registration   Me-AqCInitReq, RegFormReq, CertReq, CertInqReq
 //   POST /pca   application/set-registration   (the same, for payment gateways)
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <mutex>
 
 #include "internal.hpp"
@@ -116,11 +114,8 @@ class CaService final : public Service {
     std::unique_ptr<roles::certs::CaEngine> engine;
   };
   static Result<crypto::PrivateKey> read_key(const std::string& path, const std::string& pass) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error(Errc::kIo, "cannot read " + path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto k = crypto::PrivateKey::from_encrypted_pem(text.str(), pass);
+    OPENSET_TRY(std::string text, read_text(path));
+    auto k = crypto::PrivateKey::from_encrypted_pem(text, pass);
     if (!k.ok()) return Error(k.error().code, "cannot decrypt " + path + " (wrong passphrase file?)");
     return std::move(*k);
   }

@@ -16,14 +16,6 @@ Error bad(const fs::path& file, std::string_view what) {
   return Error(Errc::kInvalidArgument, file.string() + ": " + std::string(what));
 }
 
-Result<std::string> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(Errc::kIo, "cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 bool is_uri(std::string_view s) { return s.starts_with("postgresql://") || s.starts_with("postgres://"); }
 
 std::string resolve(const fs::path& base, const std::string& p) {
@@ -47,7 +39,7 @@ Status parse_listen(const fs::path& file, const std::string& text, std::string& 
 }  // namespace
 
 Result<ServiceConfig> ServiceConfig::load(const fs::path& path) {
-  OPENSET_TRY(std::string text, slurp(path.string()));
+  OPENSET_TRY(std::string text, read_text(path.string()));
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad(path, "not a JSON object");
   ServiceConfig c;
@@ -187,7 +179,7 @@ Result<crypto::PrivateKey> ServiceConfig::key(std::string_view name) const {
   OPENSET_TRY(std::string p, file_path(name));
   if (passphrase_file.empty()) return bad(file, "\"passphrase_file\" is missing: the keys are encrypted");
   OPENSET_TRY(std::string pass, read_passphrase(passphrase_file));
-  OPENSET_TRY(std::string pem, slurp(p));
+  OPENSET_TRY(std::string pem, read_text(p));
   auto k = crypto::PrivateKey::from_encrypted_pem(pem, pass);
   if (!k.ok()) return Error(k.error().code, "cannot decrypt " + p + " (wrong passphrase file?)");
   return std::move(*k);
@@ -224,8 +216,16 @@ std::string ServiceConfig::setting_or(std::string_view name, std::string fallbac
   return fallback;
 }
 
+Result<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(Errc::kIo, "cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 Result<Bytes> read_certificate(const std::string& path) {
-  OPENSET_TRY(std::string text, slurp(path));
+  OPENSET_TRY(std::string text, read_text(path));
   if (text.find("-----BEGIN ") == std::string::npos) return Bytes(text.begin(), text.end());
   auto der = crypto::from_pem(text);
   if (!der.ok()) return Error(Errc::kMalformed, path + ": broken PEM: " + der.error().message);
@@ -233,7 +233,7 @@ Result<Bytes> read_certificate(const std::string& path) {
 }
 
 Result<std::string> read_passphrase(const std::string& path) {
-  OPENSET_TRY(std::string text, slurp(path));
+  OPENSET_TRY(std::string text, read_text(path));
   auto nl = text.find_first_of("\r\n");
   if (nl != std::string::npos) text.resize(nl);
   if (text.empty()) return Error(Errc::kInvalidArgument, path + ": the passphrase file is empty");

@@ -32,6 +32,7 @@
 #include "openset/pki/authority.hpp"
 #include "openset/pki/identity.hpp"
 #include "openset/pki/profile.hpp"
+#include "openset/services/ca_directory.hpp"
 #include "openset/store/ca_repository.hpp"
 
 namespace openset::app {
@@ -156,21 +157,9 @@ Result<pki::CertificateAuthority> load_ca(const Hierarchy& h, store::CaRepositor
   if (!own) return Error(Errc::kMalformed, "ca.db has no record of the " + target + " certificate");
 
   OPENSET_TRY(auto records, repo.list(target));
-  std::vector<pki::IssuedCertificate> issued;
-  for (const auto& r : records) {
-    if (r.certificate == *own) continue;  // the root's own certificate
-    auto t = type_by_name(r.cert_type);
-    if (!t) return Error(Errc::kMalformed, "record of unknown certificate type '" + r.cert_type + "'");
-    OPENSET_TRY(asn1::Certificate c, asn1::decode<asn1::Certificate>(r.certificate));
-    pki::IssuedCertificate ic{c.to_be_signed.serial_number, r.certificate, *t, c.to_be_signed.subject,
-                              c.to_be_signed.validity.not_after, std::nullopt};
-    if (r.revoked_at) ic.revoked_at = der::Time::from_unix(*r.revoked_at);
-    issued.push_back(std::move(ic));
-  }
+  OPENSET_TRY(std::vector<pki::IssuedCertificate> issued, services::issued_from_records(records, *own));
   OPENSET_TRY(auto crl_rows, repo.crls(target));
-  std::vector<pki::CrlRecord> crls;
-  for (const auto& c : crl_rows)
-    crls.push_back({c.number, der::Time::from_unix(c.this_update), der::Time::from_unix(c.next_update)});
+  std::vector<pki::CrlRecord> crls = services::crl_records(crl_rows);
   OPENSET_TRY(auto ca, pki::CertificateAuthority::restore(*h.suite, std::move(key), *own, ca_type(target),
                                                           std::move(issued), std::move(crls)));
   for (const auto& c : crl_rows) {

@@ -29,6 +29,12 @@ Result<CaDir> read_ca_dir(store::CaRepository& repo);
 Result<pki::CertificateAuthority> restore_ca(const std::string& dir, store::CaRepository& repo, const CaDir& d,
                                              const std::string& name, pki::CertType type, const std::string& pass);
 
+// A CA's records (ca.db) as the CA's issued list; `skip`: a certificate to leave out (the root's
+// own). kMalformed for a record of an unknown type.
+Result<std::vector<pki::IssuedCertificate>> issued_from_records(const std::vector<store::IssuedRecord>& records,
+                                                                ByteView skip = {});
+std::vector<pki::CrlRecord> crl_records(const std::vector<store::CrlRow>& rows);
+
 // Records a certificate `ca_name` just issued (serial, subject, type, validity) in ca.db, so that
 // the CA restored later counts its serials on from it.
 Status record_issued(store::CaRepository& repo, const std::string& ca_name, const pki::IssuedCertificate& c);

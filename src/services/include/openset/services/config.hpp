@@ -77,6 +77,8 @@ struct ServiceConfig {
   std::string setting_or(std::string_view name, std::string fallback) const;
 };
 
+// The whole file (kIo "cannot read PATH" when it cannot be opened).
+Result<std::string> read_text(const std::string& path);
 // Reads a certificate file: PEM ("-----BEGIN CERTIFICATE-----") or raw DER.
 Result<Bytes> read_certificate(const std::string& path);
 // The first line of a passphrase file (never echoed; empty is an error).
