@@ -185,7 +185,7 @@ TEST_F(ServicesTest, PurchaseOverHttpIsAuthorizedShippedCapturedAndRecordedByEve
 }
 
 TEST_F(ServicesTest, ConcurrentPurchasesSpreadOverTwoGatewaysAndCaptureExactlyOnce) {
-  constexpr int kThreads = 4, kEach = 3;
+  constexpr int kThreads = 4, kEach = 6;
   std::vector<std::string> quotes;
   std::mutex mu;
   std::atomic<int> approved{0}, failed{0};
