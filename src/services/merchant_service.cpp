@@ -13,6 +13,9 @@
 //   POST /admin/capture          {"quote_id"}: captures without shipping (CapReq)
 //   POST /admin/close-batch      {}: closes every open batch (BatchAdminReq), settles
 #include <array>
+#include <chrono>
+#include <condition_variable>
+#include <thread>
 #include <deque>
 #include <mutex>
 
@@ -41,6 +44,40 @@ class MerchantService final : public Service {
   MerchantService(const ServiceConfig& c, ServiceContext ctx) : ctx_(std::move(ctx)) {
     payment_url_ = c.setting_or("payment_url", "http://" + c.host + ":" + std::to_string(c.port) + "/set");
     admin_token_ = c.setting_or("admin_token", "");
+  }
+  ~MerchantService() override {
+    {
+      std::lock_guard lock(resume_mu_);
+      stopping_ = true;
+    }
+    resume_cv_.notify_all();
+    if (resume_.joinable()) resume_.join();
+  }
+
+  // After a restart: the AuthReqs that had no AuthRes are sent again, until none is left (every
+  // few seconds while the gateway cannot be reached), so those orders complete without waiting
+  // for their cardholders to send their PReq again.
+  void start_resume() {
+    resume_ = std::thread([this] {
+      for (int round = 0; round < 60; ++round) {
+        {
+          std::unique_lock lock(resume_mu_);
+          if (resume_cv_.wait_for(lock, std::chrono::milliseconds(round == 0 ? 200 : 5000), [this] { return stopping_; }))
+            return;
+        }
+        Result<Answer> pending = Error(Errc::kIo, "");
+        {
+          std::lock_guard lock(mu_);
+          pending = merchant_->pending_authorizations();
+        }
+        if (!pending.ok() || pending->send.empty()) return;
+        const std::size_t n = pending->send.size();
+        auto driven = drive(std::move(*pending));
+        if (ctx_.log)
+          ctx_.log->info("resumed_authorizations", {{"orders", std::to_string(n)}, {"ok", driven.ok() ? "yes" : "no"}});
+        if (driven.ok()) return;
+      }
+    });
   }
 
   Status open(const ServiceConfig& c) {
@@ -427,6 +464,10 @@ class MerchantService final : public Service {
   std::unique_ptr<roles::commerce::Storefront> store_;
   std::unique_ptr<PeerClient> gateway_;
   std::unique_ptr<RemoteCarrier> carrier_;
+  std::mutex resume_mu_;
+  std::condition_variable resume_cv_;
+  bool stopping_ = false;
+  std::thread resume_;  // last: joined first
 };
 
 }  // namespace
@@ -434,6 +475,7 @@ class MerchantService final : public Service {
 Result<std::unique_ptr<Service>> open_merchant_service(const ServiceConfig& c, const ServiceContext& ctx) {
   auto s = std::make_unique<MerchantService>(c, ctx);
   OPENSET_CHECK(s->open(c));
+  s->start_resume();
   return std::unique_ptr<Service>(std::move(s));
 }
 

@@ -306,6 +306,42 @@ TEST_F(ServicesTest, WalletRefusesAnInitiationWhoseAmountDiffersFromTheQuote) {
 }
 
 
+
+TEST_F(ServicesTest, AnAuthorizationLeftWithoutAnswerCompletesWhenTheMerchantRestarts) {
+  auto orders_in = [&](const std::string& state) {
+    auto u = net::Url::parse(store_ + "/admin/orders");
+    net::ClientOptions co;
+    co.headers.emplace_back("Authorization", "Bearer " + admin_token_);
+    auto r = net::get(*u, co);
+    EXPECT_TRUE(r.ok() && r->status == 200);
+    int n = 0;
+    if (!r.ok() || r->status != 200) return -1;
+    const json list = json::parse(r->body);  // kept alive for the loop
+    for (const auto& o : list["orders"]) n += o["state"] == state ? 1 : 0;
+    return n;
+  };
+  const int authorized_before = orders_in("authorized");
+  // The gateways go away; the wallet tries once and gives up: the order waits at the merchant.
+  for (auto& r : running_)
+    if (r.name.starts_with("gateway")) r.server->stop(std::chrono::milliseconds(500));
+  services::BuyOptions once;
+  once.attempts = 1;
+  auto r = services::buy(*wallet_, store_, form("BK-SET", 1), once);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(orders_in("authorizing"), 1) << r.error().message;
+  // Everything restarts: the merchant sends that AuthReq again by itself.
+  TearDown();
+  SetUp();
+  int waiting = 1;
+  for (int i = 0; i < 100 && waiting > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    waiting = orders_in("authorizing");
+  }
+  EXPECT_EQ(waiting, 0);
+  EXPECT_EQ(orders_in("authorized"), authorized_before + 1);
+  EXPECT_TRUE(invariants().empty());
+}
+
 TEST_F(ServicesTest, MerchantRegistersWithTheMcaServiceOverHttpAndSerialsGoOnAfterARestart) {
   auto register_merchant = [&]() -> Result<Bytes> {
     auto root = services::read_certificate((dir_ / "pki" / "root.cert.pem").string());

@@ -1120,4 +1120,20 @@ Result<OrderView> Merchant::order(std::string_view order_id) {
   return o;
 }
 
+Result<Answer> Merchant::pending_authorizations(int limit) {
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT order_id, auth_req FROM merchant_orders WHERE state = 'authorizing' "
+                           "AND auth_req IS NOT NULL ORDER BY id LIMIT ?",
+                           static_cast<std::int64_t>(limit)));
+  Answer a;
+  for (;;) {
+    OPENSET_TRY(bool row, q.step());
+    if (!row) break;
+    a.send.push_back(Outgoing{Peer::kGateway, "AuthReq", q.column_blob(1)});
+    log(fmt::format("merchant: order {}: AuthReq sent again (no AuthRes before the restart)", q.column_text(0)));
+  }
+  return a;
+}
+
 }  // namespace openset::roles::purchase

@@ -176,6 +176,11 @@ class Merchant {
   Result<BatchTotalsView> batch_totals(std::int64_t batch_id);
   // The batches the merchant has confirmed items in and has not seen closed, oldest first.
   Result<std::vector<std::int64_t>> open_batches();
+  // The AuthReqs of orders still waiting for their AuthRes (state authorizing), as they were
+  // first sent: after a restart the merchant sends them again (the gateway answers a repeated
+  // AuthReq with its first AuthRes, or authorizes it now) and the orders complete without the
+  // cardholder. At most `limit` orders, oldest first.
+  Result<Answer> pending_authorizations(int limit = 100);
 
  private:
   Result<Answer> on_batch_admin_res(const asn1::MessageWrapper& w, ByteView der);
