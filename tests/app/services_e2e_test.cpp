@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "openset/app/commands.hpp"
+#include "openset/test/db_location.hpp"
 #include "services_support.hpp"
 #include "openset/net/http.hpp"
 #include "openset/asn1/set_certificate.hpp"
@@ -173,8 +174,14 @@ TEST_F(ServicesTest, PurchaseOverHttpIsAuthorizedShippedCapturedAndRecordedByEve
   EXPECT_TRUE(invariants().empty());
 
   // No PAN in the merchant's or the gateway's files, nor in any service's log line.
-  // (On PostgreSQL the merchant's and gateway's tables are in the server: the purchase suites'
-  // scans cover them there; the files here are the storefront's and the carrier's.)
+  // On PostgreSQL the merchant's and gateway's tables are in the server: every value of their
+  // schemas is read; the files are the storefront's and the carrier's (and, on SQLite, theirs).
+  if (db_.postgres())
+    for (const char* party : {"merchant", "gateway"}) {
+      Bytes all = test::pg_database_bytes(db_.location(dir_, party));
+      EXPECT_FALSE(all.empty()) << party;
+      EXPECT_FALSE(contains_pan(std::string(all.begin(), all.end()))) << party;
+    }
   for (const char* f : {"merchant.db", "shop.db", "gateway.db", "carrier.db"})
     if (fs::exists(dir_ / "data" / f)) {
       EXPECT_FALSE(contains_pan(slurp(dir_ / "data" / f))) << f;
