@@ -149,21 +149,23 @@ int main(int argc, char** argv) {
         "register",
         std::string("Register the ") + who + " with its SET CA: " +
             (card ? "CardCInitReq, RegFormReq, CertReq (and CertInqReq)" : "Me-AqCInitReq, CertReq (and CertInqReq)") +
-            ",\nrun in-process against a CA directory and the bank's database. Saves every message as\n"
+            ",\nin-process against a CA directory and the bank's database, or with --ca-url against a CA\n"
+            "service (openset serve ca; --ca-dir then gives only the root and the suite). Saves every message as\n"
             "NN-<MessageType>.der, the certificate(s) as PEM and the key(s) as encrypted PKCS#8 (0600) in --out.");
-    c->add_option("--ca-dir", reg.ca_dir, "CA directory (openset ca init --with cca,mca,pca)")->required();
+    c->add_option("--ca-dir", reg.ca_dir, "CA directory (openset ca init --with cca,mca,pca; openset provision: DIR/ca)")->required();
+    c->add_option("--ca-url", reg.ca_url, "A CA service's URL (openset serve ca): register over HTTP instead of in-process");
     c->add_option("--out", reg.out, "Output directory")->required();
     c->add_option("--passphrase-file", reg.passphrase_file,
                   "Passphrase of the CA key and of the new keys (else OPENSET_PASSPHRASE)");
     c->add_option("--answer", reg.answers, "Registration form answer NAME=VALUE (repeat)");
     if (card) {
-      c->add_option("--issuer-db", reg.issuer_db, "The issuer's SQLite file")->required();
+      c->add_option("--issuer-db", reg.issuer_db, "The issuer's SQLite file (in-process only)");
       c->add_option("--issuer-id", reg.issuer_id, "The issuer's id in that file")->capture_default_str();
       c->add_option("--issuer-name", reg.issuer_name, "The issuer's name (OU of the certificate)")->capture_default_str();
       c->add_option("--pan-file", reg.pan_file, "File holding the card number (never printed or stored)")->required();
       c->add_option("--expiry", reg.expiry, "Card expiry YYYYMM")->required();
     } else {
-      c->add_option("--acquirer-db", reg.acquirer_db, "The acquirer's SQLite file")->required();
+      c->add_option("--acquirer-db", reg.acquirer_db, "The acquirer's SQLite file (in-process only)");
       c->add_option("--acquirer-id", reg.acquirer_id, "The acquirer's id in that file")->capture_default_str();
       c->add_option("--acquirer-bin", reg.acquirer_bin, "The acquirer's BIN")->capture_default_str();
       c->add_option("--id", reg.merchant_id, "Merchant (gateway) id at the acquirer")->required();

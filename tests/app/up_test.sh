@@ -24,11 +24,20 @@ store=http://127.0.0.1:$((base + 5))
 "$openset" wallet buy --wallet "$dir/wallet/config.json" --store $store --item BK-SET:1 --place "1 Main Street" > "$2/up-buy.out" 2>&1
 rc=$?
 "$openset" wallet history --db "$dir/data/wallet.db" > "$2/up-history.out" 2>&1
+# A merchant registers (again) with the MCA of the CA service, over HTTP.
+rm -rf "$2/up-register"
+"$openset" merchant register --ca-dir "$dir/ca" --ca-url http://127.0.0.1:$((base + 3)) --out "$2/up-register" \
+  --passphrase-file "$dir/passphrase" --id MER-0001 --answer "name=Harbour Street Bookshop" \
+  --answer "address=1 Harbour Street, Springfield" > "$2/up-register.out" 2>&1
+reg_rc=$?
 kill -INT $up
 wait $up
 up_rc=$?
 cat "$2/up-buy.out" "$2/up-history.out"
 [ $rc -eq 0 ] || { echo "wallet buy failed"; exit 1; }
+cat "$2/up-register.out"
+[ $reg_rc -eq 0 ] && grep -q "registered" "$2/up-register.out" || { echo "registration over HTTP failed"; exit 1; }
+ls "$2/up-register"/*-CertRes.der >/dev/null || { echo "no CertRes saved"; exit 1; }
 grep -q "authorized" "$2/up-buy.out" || { echo "the purchase is not authorized"; exit 1; }
 grep -q "1 purchase(s)" "$2/up-history.out" || { echo "the history does not show it"; exit 1; }
 grep -q "merchant stopped" "$2/up-test.out" || { echo "the services were not stopped"; cat "$2/up-test.out"; exit 1; }

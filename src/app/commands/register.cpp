@@ -35,6 +35,7 @@
 #include "openset/roles/bank/issuer.hpp"
 #include "openset/roles/certs/ca.hpp"
 #include "openset/roles/certs/requester.hpp"
+#include "openset/net/http.hpp"
 #include "openset/services/ca_directory.hpp"
 #include "openset/store/ca_repository.hpp"
 
@@ -74,36 +75,39 @@ class Recorder {
   int n_ = 0;
 };
 
-Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostream& err) {
-  if (o.ca_dir.empty()) return Error(Errc::kInvalidArgument, "give the CA directory with --ca-dir DIR");
-  if (o.out.empty()) return Error(Errc::kInvalidArgument, "give the output directory with --out DIR");
-  if (!fs::exists(o.ca_dir + "/ca.db")) return Error(Errc::kIo, o.ca_dir + " is not a CA directory (no ca.db)");
-  OPENSET_TRY(std::string pass, passphrase(o));
-  std::error_code ec;
-  fs::create_directories(o.out, ec);
-  if (ec) return Error(Errc::kIo, "cannot create " + o.out);
+// The CA engine in this process (no --ca-url): the CA restored from the directory, the banks
+// from their files. Everything the engine refers to lives here.
+struct LocalCa {
+  std::unique_ptr<pki::CertificateAuthority> ca;
+  std::unique_ptr<roles::bank::IssuerBank> issuer;
+  std::unique_ptr<roles::bank::AcquirerBank> acquirer;
+  std::unique_ptr<store::Database> state;
+  std::unique_ptr<pki::PathValidator> validator;
+  std::unique_ptr<roles::TrustContext> trust;
+  std::unique_ptr<roles::certs::CaEngine> engine;
+};
 
-  OPENSET_TRY(store::CaRepository repo, store::CaRepository::open(o.ca_dir + "/ca.db", store::Database::Mode::kOpenExisting));
-  OPENSET_TRY(services::CaDir d, services::read_ca_dir(repo));
-  const std::string ca_name = who == Requester::kCardholder ? "cca" : who == Requester::kMerchant ? "mca" : "pca";
-  OPENSET_TRY(pki::CertificateAuthority ca,
+Result<std::unique_ptr<LocalCa>> local_ca(const RegisterOptions& o, Requester who, const services::CaDir& d,
+                                          store::CaRepository& repo, const std::string& ca_name,
+                                          const std::string& pass, std::ostream& err) {
+  auto l = std::make_unique<LocalCa>();
+  OPENSET_TRY(pki::CertificateAuthority restored,
               services::restore_ca(o.ca_dir, repo, d, ca_name, roles::certs::ca_type_for(who), pass));
+  l->ca = std::make_unique<pki::CertificateAuthority>(std::move(restored));
   OPENSET_TRY(std::string key_pem, files::read_text(o.ca_dir + "/keys/" + ca_name + ".key.pem"));
   OPENSET_TRY(crypto::PrivateKey ca_key, crypto::PrivateKey::from_encrypted_pem(key_pem, pass));
 
   // The banks behind the CA.
-  std::unique_ptr<roles::bank::IssuerBank> issuer;
-  std::unique_ptr<roles::bank::AcquirerBank> acquirer;
   roles::certs::CaEngineConfig cfg;
   if (who == Requester::kCardholder) {
     if (o.issuer_db.empty()) return Error(Errc::kInvalidArgument, "give the issuer's database with --issuer-db FILE");
-    OPENSET_TRY(issuer, roles::bank::IssuerBank::open(o.issuer_db, {o.issuer_id, o.issuer_name}));
-    cfg.issuers = {issuer.get()};
+    OPENSET_TRY(l->issuer, roles::bank::IssuerBank::open(o.issuer_db, {o.issuer_id, o.issuer_name}));
+    cfg.issuers = {l->issuer.get()};
     cfg.issuer_unit = o.issuer_name;
   } else {
     if (o.acquirer_db.empty()) return Error(Errc::kInvalidArgument, "give the acquirer's database with --acquirer-db FILE");
-    OPENSET_TRY(acquirer, roles::bank::AcquirerBank::open(o.acquirer_db, {o.acquirer_id, o.acquirer_bin, o.acquirer_id, ""}));
-    cfg.acquirer = acquirer.get();
+    OPENSET_TRY(l->acquirer, roles::bank::AcquirerBank::open(o.acquirer_db, {o.acquirer_id, o.acquirer_bin, o.acquirer_id, ""}));
+    cfg.acquirer = l->acquirer.get();
   }
   cfg.chain = {d.certs.at(ca_name), d.certs.at("brand"), d.certs.at("root")};
   if (d.certs.contains(ca_name + "-kx")) {
@@ -122,11 +126,39 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   };
 
   OPENSET_TRY(store::Database state, store::Database::open(o.ca_dir + "/registration.db", store::Database::Mode::kCreate));
+  l->state = std::make_unique<store::Database>(std::move(state));
   pki::TrustStore ca_roots;
   OPENSET_CHECK(ca_roots.add_root(d.certs.at("root")));
-  pki::PathValidator ca_validator(ca_roots);
-  roles::TrustContext ca_trust{&ca_validator, d.all, {}, std::nullopt, seal::Policy::only(d.suite->id)};
-  OPENSET_TRY(auto engine, roles::certs::CaEngine::open(ca, std::move(ca_key), state, ca_trust, cfg));
+  l->validator = std::make_unique<pki::PathValidator>(std::move(ca_roots));
+  l->trust = std::make_unique<roles::TrustContext>(
+      roles::TrustContext{l->validator.get(), d.all, {}, std::nullopt, seal::Policy::only(d.suite->id)});
+  OPENSET_TRY(l->engine, roles::certs::CaEngine::open(*l->ca, std::move(ca_key), *l->state, *l->trust, cfg));
+  return l;
+
+}
+
+Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostream& err) {
+  if (o.ca_dir.empty()) return Error(Errc::kInvalidArgument, "give the CA directory with --ca-dir DIR");
+  if (o.out.empty()) return Error(Errc::kInvalidArgument, "give the output directory with --out DIR");
+  if (!fs::exists(o.ca_dir + "/ca.db")) return Error(Errc::kIo, o.ca_dir + " is not a CA directory (no ca.db)");
+  OPENSET_TRY(std::string pass, passphrase(o));
+  std::error_code ec;
+  fs::create_directories(o.out, ec);
+  if (ec) return Error(Errc::kIo, "cannot create " + o.out);
+
+  OPENSET_TRY(store::CaRepository repo, store::CaRepository::open(o.ca_dir + "/ca.db", store::Database::Mode::kOpenExisting));
+  OPENSET_TRY(services::CaDir d, services::read_ca_dir(repo));
+  const std::string ca_name = who == Requester::kCardholder ? "cca" : who == Requester::kMerchant ? "mca" : "pca";
+  // The CA: in this process, or a CA service (`openset serve ca`) at --ca-url.
+  std::unique_ptr<LocalCa> local;
+  std::optional<net::Url> ca_url;
+  if (o.ca_url.empty()) {
+    OPENSET_TRY(local, local_ca(o, who, d, repo, ca_name, pass, err));
+  } else {
+    OPENSET_TRY(net::Url u, net::Url::parse(o.ca_url));
+    u.target = "/" + ca_name;
+    ca_url = std::move(u);
+  }
 
   // The requester: trusts the root only.
   pki::TrustStore roots;
@@ -157,7 +189,17 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   Recorder rec(o.out);
   auto exchange = [&](const Bytes& request) -> Result<Bytes> {
     OPENSET_CHECK(rec.save(request));
-    OPENSET_TRY(Bytes response, engine->handle(env, request));
+    Bytes response;
+    if (local) {
+      OPENSET_TRY(response, local->engine->handle(env, request));
+    } else {
+      OPENSET_TRY(net::Response r, net::post(*ca_url, net::kSetRegistration,
+                                             std::string_view(reinterpret_cast<const char*>(request.data()), request.size())));
+      if (r.status != 200 || r.content_type != net::kSetRegistration)
+        return Error(Errc::kIo, "the CA at " + ca_url->text() + " answered " + std::to_string(r.status) + ": " +
+                                    r.body.substr(0, 300));
+      response = to_bytes(std::string_view(r.body));
+    }
     OPENSET_CHECK(rec.save(response));
     return response;
   };
@@ -209,7 +251,7 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
       OPENSET_CHECK(save_key(*reg.key_exchange_key(), base + "-key-exchange"));
     }
   }
-  out << base << " registered with the " << d.brand << " " << pki::to_string(ca.type()) << ": " << certs.size()
+  out << base << " registered with the " << d.brand << " " << pki::to_string(roles::certs::ca_type_for(who)) << ": " << certs.size()
       << " certificate(s), " << rec.count() << " messages saved in " << o.out << "\n";
   return Ok{};
 }

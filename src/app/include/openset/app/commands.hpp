@@ -105,7 +105,8 @@ namespace openset::app {
 // SET registration protocol (roles::certs) in-process against the CCA / MCA / PCA of a CA
 // directory, with the issuer's / acquirer's SQLite file behind the CA (src/app/commands/register.cpp).
 struct RegisterOptions {
-  std::string ca_dir;                 // made by `openset ca init --with cca,mca,pca`
+  std::string ca_dir;                 // made by `openset ca init --with cca,mca,pca` (or provision: DIR/ca)
+  std::string ca_url;                 // a CA service (`openset serve ca`): the requests go there over HTTP
   std::string out;                    // messages NN-<MessageType>.der, certificates, keys
   std::string passphrase_file;        // else OPENSET_PASSPHRASE: the CA key's and the new keys'
   std::vector<std::string> answers;   // registration form: name=value
