@@ -171,6 +171,16 @@ class NetTest : public ::testing::Test {
     return *u;
   }
   double metric(std::string_view name) const { return metrics_->value(name, "{service=\"test\"}"); }
+  // The server counts a request after its answer is written, so a client can see the answer
+  // a moment before the count: wait (up to 3 s) for the value a test expects, then return it.
+  double metric_eventually(std::string_view name, std::string_view labels, double want) const {
+    double v = metrics_->value(name, labels);
+    for (int i = 0; i < 300 && v != want; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      v = metrics_->value(name, labels);
+    }
+    return v;
+  }
   std::vector<std::string> lines() {
     std::lock_guard<std::mutex> lock(lines_mu_);
     return lines_;
@@ -220,8 +230,8 @@ TEST_F(NetTest, KeepAliveReusesOneConnection) {
     ASSERT_TRUE(r.ok()) << r.error().to_string();
     EXPECT_EQ(r->body, "echo:" + std::to_string(i));
   }
-  EXPECT_EQ(metric("openset_http_connections_accepted_total"), 1);
-  EXPECT_EQ(metric("openset_http_connections"), 1);
+  EXPECT_EQ(metric_eventually("openset_http_connections_accepted_total", "{service=\"test\"}", 1), 1);
+  EXPECT_EQ(metric_eventually("openset_http_connections", "{service=\"test\"}", 1), 1);
 }
 
 TEST_F(NetTest, ManyClientsAtOnce) {
@@ -239,9 +249,8 @@ TEST_F(NetTest, ManyClientsAtOnce) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(ok.load(), 160);
-  EXPECT_EQ(metrics_->value("openset_http_requests_total",
-                            "{service=\"test\",route=\"/set\",method=\"POST\",status=\"200\"}"), 160);
-  EXPECT_EQ(metric("openset_http_connections_accepted_total"), 8);  // one per client thread
+  EXPECT_EQ(metric_eventually("openset_http_requests_total", "{service=\"test\",route=\"/set\",method=\"POST\",status=\"200\"}", 160), 160);
+  EXPECT_EQ(metric_eventually("openset_http_connections_accepted_total", "{service=\"test\"}", 8), 8);  // one per client thread
 }
 
 TEST_F(NetTest, ClientRetriesOnceWhenTheServerClosedAnIdleConnection) {
@@ -253,7 +262,7 @@ TEST_F(NetTest, ClientRetriesOnceWhenTheServerClosedAnIdleConnection) {
   auto r = net::post(url("/set"), net::kSetPayment, "again", quick());
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(r->body, "echo:again");
-  EXPECT_EQ(metric("openset_http_connections_accepted_total"), 2);
+  EXPECT_EQ(metric_eventually("openset_http_connections_accepted_total", "{service=\"test\"}", 2), 2);
 }
 
 TEST_F(NetTest, HealthIsJson) {
@@ -279,8 +288,7 @@ TEST_F(NetTest, WrongContentTypeIs415ListingTheAcceptedTypes) {
   EXPECT_NE(r->body.find("application/set-payment "), std::string::npos) << r->body;
   EXPECT_NE(r->body.find("application/set-payment-initiation"), std::string::npos) << r->body;
   EXPECT_NE(r->body.find("text/plain"), std::string::npos) << r->body;
-  EXPECT_EQ(metrics_->value("openset_http_rejected_total",
-                            "{service=\"test\",reason=\"unsupported_media_type\"}"), 1);
+  EXPECT_EQ(metric_eventually("openset_http_rejected_total", "{service=\"test\",reason=\"unsupported_media_type\"}", 1), 1);
 }
 
 TEST_F(NetTest, UnknownPathIs404AndOtherMethodIs405) {
@@ -315,7 +323,7 @@ TEST_F(NetTest, OversizedBodyIs413AndTheServerGoesOn) {
   auto ok = net::post(url("/set"), net::kSetPayment, std::string(1024, 'b'), quick());
   ASSERT_TRUE(ok.ok()) << ok.error().to_string();
   EXPECT_EQ(ok->status, 200);
-  EXPECT_EQ(metrics_->value("openset_http_rejected_total", "{service=\"test\",reason=\"too_large\"}"), 1);
+  EXPECT_EQ(metric_eventually("openset_http_rejected_total", "{service=\"test\",reason=\"too_large\"}", 1), 1);
 }
 
 TEST_F(NetTest, OversizedChunkedBodyIs413) {
@@ -396,7 +404,9 @@ TEST_F(NetTest, GarbageGets400OrCloseAndTheServerGoesOn) {
   EXPECT_TRUE(s.read_until_close(answer, 3000ms));
   EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
   EXPECT_TRUE(health_ok());
-  EXPECT_GE(metrics_->value("openset_http_rejected_total", "{service=\"test\",reason=\"bad_request\"}"), 1);
+  EXPECT_TRUE(eventually([&] {
+    return metrics_->value("openset_http_rejected_total", "{service=\"test\",reason=\"bad_request\"}") >= 1;
+  }));
 }
 
 TEST_F(NetTest, SlowClientIsClosedWhileOthersAreServed) {
@@ -413,7 +423,7 @@ TEST_F(NetTest, SlowClientIsClosedWhileOthersAreServed) {
   std::string answer;
   EXPECT_TRUE(slow.read_until_close(answer, 3 * 300ms + 600ms)) << "the server kept the slow client";
   EXPECT_TRUE(answer.empty() || answer.rfind("HTTP/1.1 408", 0) == 0) << answer;
-  EXPECT_EQ(metrics_->value("openset_http_rejected_total", "{service=\"test\",reason=\"timeout\"}"), 1);
+  EXPECT_EQ(metric_eventually("openset_http_rejected_total", "{service=\"test\",reason=\"timeout\"}", 1), 1);
   // A client that sends nothing at all is closed too.
   RawSocket silent(server_->port());
   EXPECT_TRUE(silent.read_until_close(answer, 3 * 300ms + 600ms));
@@ -431,7 +441,7 @@ TEST_F(NetTest, TooManyConnectionsGet503) {
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(r->status, 503);
   EXPECT_NE(r->body.find("too many"), std::string::npos);
-  EXPECT_EQ(metrics_->value("openset_http_rejected_total", "{service=\"test\",reason=\"overloaded\"}"), 1);
+  EXPECT_EQ(metric_eventually("openset_http_rejected_total", "{service=\"test\",reason=\"overloaded\"}", 1), 1);
   a.reset();
   b.reset();
   ASSERT_TRUE(eventually([&] { return metric("openset_http_connections") == 0; }));
@@ -542,6 +552,11 @@ TEST_F(NetTest, MetricsAreValidPrometheusTextAndCountRequests) {
   }
   metrics_->add("openset_purchases_total", "Purchases.", "{outcome=\"approved\"}", 2);
   metrics_->set("openset_queue_depth", "Queue depth.", "", 7);
+  // The counts are taken after each answer is written: wait until they are in.
+  ASSERT_TRUE(eventually([&] {
+    return metrics_->value("openset_http_requests_total", "{service=\"test\",route=\"/set\",method=\"POST\",status=\"200\"}") == 3 &&
+           metrics_->value("openset_http_requests_total", "{service=\"test\",route=\"unmatched\",method=\"GET\",status=\"404\"}") == 1;
+  }));
   auto r = net::get(url("/metrics"), quick());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 200);
