@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -60,20 +61,28 @@ Status purchase(Ecosystem& eco, int i, std::vector<std::string>& orders) {
   return Ok{};
 }
 
-Status run(const BenchOptions& opts, const crypto::Suite& suite, std::ostream& out) {
-  fs::path dir = opts.dir.empty()
-                     ? fs::temp_directory_path() / fmt::format("openset-bench-{}", ::getpid())
-                     : fs::path(opts.dir);
+// A fresh ecosystem in `dir` (emptied first) with a card limit no benchmark reaches.
+Result<std::unique_ptr<Ecosystem>> bench_ecosystem(const fs::path& dir, const crypto::Suite& suite,
+                                                   std::function<void(std::string_view)> progress) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   EcosystemOptions eo;
   eo.dir = dir;
   eo.suite = suite.id;
   eo.credit_limit = 1'000'000'000;
-  eo.progress = [&](std::string_view line) { out << "  setup: " << line << "\n" << std::flush; };
+  eo.progress = std::move(progress);
+  return Ecosystem::create(eo);
+}
+
+Status run(const BenchOptions& opts, const crypto::Suite& suite, std::ostream& out) {
+  fs::path dir = opts.dir.empty()
+                     ? fs::temp_directory_path() / fmt::format("openset-bench-{}", ::getpid())
+                     : fs::path(opts.dir);
+  std::error_code ec;
   out << fmt::format("openset bench purchase: {} purchases, suite {} ({})\n", opts.n, suite.name,
                      suite.description);
-  OPENSET_TRY(std::unique_ptr<Ecosystem> eco, Ecosystem::create(eo));
+  OPENSET_TRY(std::unique_ptr<Ecosystem> eco,
+              bench_ecosystem(dir, suite, [&](std::string_view line) { out << "  setup: " << line << "\n" << std::flush; }));
 
   std::vector<std::string> orders;
   OPENSET_CHECK(purchase(*eco, -1, orders));  // warm-up: caches, statements, page cache
@@ -146,12 +155,7 @@ Status run(const BenchOptions& opts, const crypto::Suite& suite, std::ostream& o
 Result<InProcessRate> bench_in_process(const crypto::Suite& suite, int n) {
   fs::path dir = fs::temp_directory_path() / fmt::format("openset-bench-inproc-{}", ::getpid());
   std::error_code ec;
-  fs::remove_all(dir, ec);
-  EcosystemOptions eo;
-  eo.dir = dir;
-  eo.suite = suite.id;
-  eo.credit_limit = 1'000'000'000;
-  OPENSET_TRY(std::unique_ptr<Ecosystem> eco, Ecosystem::create(eo));
+  OPENSET_TRY(std::unique_ptr<Ecosystem> eco, bench_ecosystem(dir, suite, {}));
   std::vector<std::string> orders;
   OPENSET_CHECK(purchase(*eco, -1, orders));  // warm-up
   std::vector<double> latencies;
