@@ -241,8 +241,10 @@ int main(int argc, char** argv) {
       "Run one party as a network service: SET messages as HTTP POST bodies\n"
       "(application/set-payment), the banks' JSON wire, the storefront; /health and /metrics\n"
       "(Prometheus). Stops on SIGINT/SIGTERM after the requests in flight.");
-  serve_cmd->add_option("role", serve.service, "ca, merchant, gateway, acquirer, issuer or carrier")
-      ->required()->check(CLI::IsMember({"ca", "merchant", "gateway", "acquirer", "issuer", "carrier"}));
+  serve_cmd->add_option("role", serve.service,
+                        "ca, merchant, gateway, acquirer, issuer, carrier, or wallet (the cardholder's wallet and its\n"
+                        "pages, on 127.0.0.1 only)")
+      ->required()->check(CLI::IsMember({"ca", "merchant", "gateway", "acquirer", "issuer", "carrier", "wallet"}));
   serve_cmd->add_option("--config", serve.config, "The service's config file (openset provision makes them)")->required();
   serve_cmd->add_option("--log-file", serve.log_file, "Append the structured (JSON) logs here instead of standard error");
 

@@ -5,7 +5,10 @@
 #include <mutex>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "openset/net/http.hpp"
+#include "openset/roles/bank_api.hpp"
 #include "openset/roles/env.hpp"
 #include "openset/roles/purchase/common.hpp"
 #include "openset/services/config.hpp"
@@ -30,6 +33,9 @@ roles::purchase::Log engine_log(const ServiceContext& ctx, std::string party);
 // A SET answer as HTTP: the first message of `a` to `to` in the body (application/set-payment),
 // else 422 with the engine's diagnostic. Counts answers and refusals in the metrics.
 net::Response set_response(const roles::purchase::Answer& a, roles::purchase::Peer to, const ServiceContext& ctx);
+
+// {"currency", "amount", "exp10", "text"}: an amount as every JSON route shows it.
+nlohmann::json money_json(const roles::Money& m);
 
 bool setting_flag(const ServiceConfig& c, std::string_view name, bool fallback);
 

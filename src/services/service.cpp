@@ -65,6 +65,7 @@ Result<std::unique_ptr<Service>> open_service(const ServiceConfig& config, const
   if (config.service == "merchant") return open_merchant_service(config, context);
   if (config.service == "carrier") return open_carrier_service(config, context);
   if (config.service == "ca") return open_ca_service(config, context);
+  if (config.service == "wallet") return open_wallet_service(config, context);
   return Error(Errc::kUnsupported, "the " + config.service + " service is not available yet");
 }
 
@@ -111,6 +112,14 @@ bool setting_flag(const ServiceConfig& c, std::string_view name, bool fallback) 
   std::string k(name);
   if (c.settings.contains(k) && c.settings[k].is_boolean()) return c.settings[k].get<bool>();
   return fallback;
+}
+
+}  // namespace openset::services::detail
+
+namespace openset::services::detail {
+
+nlohmann::json money_json(const roles::Money& m) {
+  return nlohmann::json{{"currency", m.currency}, {"amount", m.amount}, {"exp10", m.amt_exp10}, {"text", roles::format_amount(m)}};
 }
 
 }  // namespace openset::services::detail

@@ -9,24 +9,54 @@
 namespace openset::services {
 using nlohmann::json;
 
+Result<WalletCardFiles> config_card(const ServiceConfig& c) {
+  WalletCardFiles f;
+  OPENSET_TRY(f.signature_key, c.file_path("signature-key"));
+  OPENSET_TRY(f.signature_cert, c.file_path("signature-cert"));
+  OPENSET_TRY(f.pan, c.file_path("pan"));
+  OPENSET_TRY(f.pan_secret, c.file_path("pan-secret"));
+  OPENSET_TRY(f.card_secret, c.file_path("card-secret"));
+  auto own = c.chains.find("own");
+  if (own == c.chains.end()) return Error(Errc::kInvalidArgument, c.file.string() + ": chains.own is missing");
+  f.chain = own->second;
+  OPENSET_TRY(f.expiry, c.setting("expiry"));
+  OPENSET_TRY(f.brand, c.setting("brand"));
+  return f;
+}
+
 Result<std::unique_ptr<WalletHandle>> open_wallet(const ServiceConfig& c) {
+  OPENSET_TRY(WalletCardFiles card, config_card(c));
+  if (c.passphrase_file.empty()) return Error(Errc::kInvalidArgument, c.file.string() + ": \"passphrase_file\" is missing");
+  OPENSET_TRY(std::string pass, read_passphrase(c.passphrase_file));
+  return open_wallet(c, card, pass);
+}
+
+Result<std::unique_ptr<WalletHandle>> open_wallet(const ServiceConfig& c, const WalletCardFiles& card,
+                                                  const std::string& passphrase) {
   auto h = std::make_unique<WalletHandle>();
   h->clock = std::make_unique<roles::SystemClock>();
   h->random = std::make_unique<roles::SystemRandomness>();
   OPENSET_TRY(Trust trust, Trust::load(c));
   h->trust = std::make_unique<Trust>(std::move(trust));
   roles::purchase::WalletConfig w;
-  OPENSET_TRY(w.credentials, detail::load_credentials(c, false));
-  OPENSET_TRY(std::string pan_file, c.file_path("pan"));
-  OPENSET_TRY(w.card.pan, read_passphrase(pan_file));  // first line of an owner-only file
-  OPENSET_TRY(w.card.expiry, c.setting("expiry"));
-  OPENSET_TRY(w.card.brand, c.setting("brand"));
-  for (auto [name, target] : {std::pair<const char*, SecretBytes*>{"pan-secret", &w.card.pan_secret},
-                              std::pair<const char*, SecretBytes*>{"card-secret", &w.card.card_secret}}) {
-    OPENSET_TRY(std::string f, c.file_path(name));
-    OPENSET_TRY(std::string hex, read_passphrase(f));
+  w.credentials.suite = &c.suite();
+  OPENSET_TRY(std::string key_pem, read_text(card.signature_key));
+  auto key = crypto::PrivateKey::from_encrypted_pem(key_pem, passphrase);
+  if (!key.ok()) return Error(Errc::kPolicy, "the passphrase is wrong: it does not open the card's signature key");
+  w.credentials.signature_key = std::move(*key);
+  OPENSET_TRY(w.credentials.signature_certificate, read_certificate(card.signature_cert));
+  for (const auto& p : card.chain) {
+    OPENSET_TRY(Bytes der, read_certificate(p));
+    w.credentials.chain.push_back(std::move(der));
+  }
+  OPENSET_TRY(w.card.pan, read_passphrase(card.pan));  // first line of an owner-only file
+  w.card.expiry = card.expiry;
+  w.card.brand = card.brand;
+  for (auto [file, target] : {std::pair<const std::string*, SecretBytes*>{&card.pan_secret, &w.card.pan_secret},
+                              std::pair<const std::string*, SecretBytes*>{&card.card_secret, &w.card.card_secret}}) {
+    OPENSET_TRY(std::string hex, read_passphrase(*file));
     auto bytes = from_hex(hex);
-    if (!bytes.ok() || bytes->size() != 20) return Error(Errc::kMalformed, f + ": not 20 octets in hex");
+    if (!bytes.ok() || bytes->size() != 20) return Error(Errc::kMalformed, *file + ": not 20 octets in hex");
     *target = SecretBytes(ByteView(*bytes));
   }
   w.trust = h->trust->context;
@@ -134,19 +164,34 @@ Result<BuyResult> buy(WalletHandle& h, const std::string& store_url, roles::comm
   if (ar.content_type != net::kSetPaymentInitiation)
     return Error(Errc::kMalformed, "the store's answer is " + ar.content_type + ", not " + std::string(net::kSetPaymentInitiation));
   OPENSET_TRY(out.initiation, PaymentInitiation::parse(ar.body));
-  const PaymentInitiation& init = out.initiation;
-  // What the wallet signs must be what the cardholder was shown.
-  if (init.amount.amount != out.quote.amount.amount || init.amount.currency != out.quote.amount.currency ||
-      init.amount.amt_exp10 != out.quote.amount.amt_exp10)
-    return Error(Errc::kPolicy, "the payment initiation asks for " + roles::format_amount(init.amount) +
-                                    " but the store quoted " + roles::format_amount(out.quote.amount) + "; nothing was paid");
-  if (init.merchant_id != out.quote.store)
-    return Error(Errc::kPolicy, "the payment initiation names merchant " + init.merchant_id + ", not the store " +
-                                    out.quote.store + "; nothing was paid");
-  if (init.od != out.quote.order_description())
-    return Error(Errc::kPolicy, "the payment initiation's order description is not the quoted order; nothing was paid");
-  say("paying " + init.merchant_name + " " + roles::format_amount(init.amount) + " with SET at " + init.payment_url);
+  OPENSET_CHECK(check_initiation(out.initiation, out.quote.amount, out.quote.store, out.quote.order_description()));
+  say("paying " + out.initiation.merchant_name + " " + roles::format_amount(out.initiation.amount) + " with SET at " +
+      out.initiation.payment_url);
+  OPENSET_TRY(BuyResult paid, pay(h, out.initiation, o));
+  paid.quote = std::move(out.quote);
+  return paid;
+}
 
+Status check_initiation(const PaymentInitiation& init, const roles::Money& shown, const std::string& merchant_id,
+                        ByteView od) {
+  if (init.amount.amount != shown.amount || init.amount.currency != shown.currency ||
+      init.amount.amt_exp10 != shown.amt_exp10)
+    return Error(Errc::kPolicy, "the payment initiation asks for " + roles::format_amount(init.amount) +
+                                    " but the store quoted " + roles::format_amount(shown) + "; nothing was paid");
+  if (init.merchant_id != merchant_id)
+    return Error(Errc::kPolicy, "the payment initiation names merchant " + init.merchant_id + ", not the store " +
+                                    merchant_id + "; nothing was paid");
+  if (!od.empty() && !std::equal(init.od.begin(), init.od.end(), od.begin(), od.end()))
+    return Error(Errc::kPolicy, "the payment initiation's order description is not the quoted order; nothing was paid");
+  return Ok{};
+}
+
+Result<BuyResult> pay(WalletHandle& h, const PaymentInitiation& init, const BuyOptions& o) {
+  auto say = [&](std::string_view line) {
+    if (o.progress) o.progress(line);
+  };
+  BuyResult out;
+  out.initiation = init;
   // ---- SET ----
   OPENSET_TRY(net::Url pay_url, net::Url::parse(init.payment_url));
   roles::purchase::PurchaseOrder po;
@@ -182,6 +227,22 @@ Result<BuyResult> buy(WalletHandle& h, const std::string& store_url, roles::comm
   }
   say("the purchase is " + std::string(roles::purchase::to_string(out.entry.status)));
   return out;
+}
+
+Result<roles::purchase::LogEntry> inquire(WalletHandle& h, std::int64_t id, const std::string& payment_url,
+                                          const BuyOptions& o) {
+  OPENSET_TRY(net::Url url, net::Url::parse(payment_url));
+  Bytes request;
+  {
+    std::lock_guard lock(h.mu);
+    OPENSET_TRY(request, h.wallet->inquire(id, true));
+  }
+  int resent = 0;
+  OPENSET_TRY(Bytes answer, exchange(url, request, o, resent));
+  std::lock_guard lock(h.mu);
+  (void)h.wallet->handle(answer);
+  OPENSET_TRY(roles::purchase::Transaction t, h.wallet->show(id));
+  return std::move(t.entry);
 }
 
 }  // namespace openset::services

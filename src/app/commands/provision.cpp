@@ -24,6 +24,7 @@
 #include "openset/app/ecosystem.hpp"
 #include "openset/app/files.hpp"
 #include "openset/crypto/x509.hpp"
+#include "openset/roles/bank/issuer.hpp"
 #include "openset/roles/env.hpp"
 #include "openset/services/ca_directory.hpp"
 #include "openset/store/ca_repository.hpp"
@@ -31,6 +32,8 @@
 
 namespace openset::app {
 namespace {
+// The spare card of a deployment (wallet/new-card): opened at the issuer, registered by nobody.
+constexpr std::string_view kSparePan = "4111111111111129";
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -268,7 +271,22 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
     OPENSET_CHECK(w.config("wallet", {{"service", "wallet"}, {"listen", listen(o, 7)}, {"db", "../data/wallet.db"},
                                       {"suites", suites}, {"passphrase_file", "../passphrase"}, {"files", wl_files},
                                       {"chains", {{"own", wl_chain}}}, {"trust", wl_trust},
-                                      {"settings", {{"brand", m.card.brand}, {"expiry", m.card.expiry}}}}));
+                                      {"peers", {{"ca", json::array({url(o, 3)})}}},
+                                      {"settings", {{"brand", m.card.brand}, {"expiry", m.card.expiry},
+                                                    {"card_label", m.card.brand + " card"}}}}));
+    // A second card the issuer has opened but nobody has registered yet: the wallet's pages
+    // register it with the CA service (SET's cardholder registration), then pay with it.
+    {
+      roles::bank::CardAccount spare;
+      spare.pan = std::string(kSparePan);
+      spare.expiry = m.card.expiry;
+      spare.credit_limit = o.credit_limit;
+      spare.currency = 840;
+      spare.brand = m.card.brand;
+      spare.holder = {{"name", "Alice Example"}, {"billing-address", "12 Elm Road, Springfield"}, {"postal-code", "12345"}};
+      OPENSET_CHECK((*eco)->issuer().open_card(spare));
+      OPENSET_CHECK(w.secret("wallet/new-card", json{{"pan", spare.pan}, {"expiry", spare.expiry}}.dump()));
+    }
 
     // ---- the deployment: start order (a service's peers start before it) ----
     json services = json::array();
@@ -283,6 +301,7 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
           g == 0 ? "gateway/config.json" : fmt::format("gateway/gateway-{}.json", g + 1), 10 + g);
     add("carrier", "carrier", "carrier/config.json", 6);
     add("merchant", "merchant", "merchant/config.json", 5);
+    add("wallet", "wallet", "wallet/config.json", 7);
     json d = {{"suite", o.suite}, {"services", services}, {"wallet", "wallet/config.json"},
               {"store", url(o, 5)}, {"ca", url(o, 3)}, {"db", o.db.empty() ? "sqlite" : "postgresql"}};
     return files::create((dir / "deployment.json").string(), d.dump(2) + "\n", 0644);

@@ -37,6 +37,7 @@
 #include "openset/roles/certs/requester.hpp"
 #include "openset/net/http.hpp"
 #include "openset/services/ca_directory.hpp"
+#include "openset/services/registration_client.hpp"
 #include "openset/store/ca_repository.hpp"
 
 namespace openset::app {
@@ -187,49 +188,25 @@ Status run(const RegisterOptions& o, Requester who, std::ostream& out, std::ostr
   roles::SystemRandomness random;
   roles::Env env{clock, random};
   Recorder rec(o.out);
+  services::RegistrationExchange remote;
+  if (ca_url) remote = services::http_registration_exchange(*ca_url);
   auto exchange = [&](const Bytes& request) -> Result<Bytes> {
     OPENSET_CHECK(rec.save(request));
     Bytes response;
     if (local) {
       OPENSET_TRY(response, local->engine->handle(env, request));
     } else {
-      OPENSET_TRY(net::Response r, net::post(*ca_url, net::kSetRegistration,
-                                             std::string_view(reinterpret_cast<const char*>(request.data()), request.size())));
-      if (r.status != 200 || r.content_type != net::kSetRegistration)
-        return Error(Errc::kIo, "the CA at " + ca_url->text() + " answered " + std::to_string(r.status) + ": " +
-                                    r.body.substr(0, 300));
-      response = to_bytes(std::string_view(r.body));
+      OPENSET_TRY(response, remote(request));
     }
     OPENSET_CHECK(rec.save(response));
     return response;
   };
 
-  OPENSET_TRY(Bytes init, reg.initiate(env));
-  OPENSET_TRY(Bytes init_res, exchange(init));
-  OPENSET_TRY(std::optional<Bytes> reg_form_req, reg.on_init_response(env, init_res));
-  if (reg_form_req) {
-    OPENSET_TRY(Bytes reg_form_res, exchange(*reg_form_req));
-    OPENSET_CHECK(reg.on_reg_form_res(env, reg_form_res));
-  }
-  if (reg.referral()) {
-    std::string reason = reg.referral()->reason ? reg.referral()->reason->text() : "no reason given";
-    return Error(Errc::kPolicy, "the CA referred the registration elsewhere: " + reason);
-  }
+  OPENSET_CHECK(services::registration_form(reg, env, exchange));
   std::map<std::string, std::string> answers = parse_answers(o.answers);
-  for (const auto& f : reg.form())
-    if (f.field_required && !answers.contains(f.field_name.text()))
-      return Error(Errc::kInvalidArgument, "the registration form requires '" + f.field_name.text() +
-                                               "': give --answer " + f.field_name.text() + "=VALUE");
-  OPENSET_TRY(Bytes cert_req, reg.cert_req(env, answers));
-  OPENSET_TRY(Bytes cert_res, exchange(cert_req));
-  OPENSET_TRY(auto outcome, reg.on_cert_res(env, cert_res));
-  if (outcome == roles::certs::Registration::Outcome::kPending) {
-    OPENSET_TRY(Bytes inq, reg.cert_inq_req(env));
-    OPENSET_TRY(Bytes inq_res, exchange(inq));
-    OPENSET_TRY(outcome, reg.on_cert_res(env, inq_res));
-    if (outcome != roles::certs::Registration::Outcome::kComplete)
-      return Error(Errc::kPolicy, "the CA deferred the request; ask again later");
-  }
+  for (const auto& name : services::missing_answers(reg, answers))
+    return Error(Errc::kInvalidArgument, "the registration form requires '" + name + "': give --answer " + name + "=VALUE");
+  OPENSET_CHECK(services::registration_complete(reg, env, exchange, answers));
 
   // Save the results.
   const std::string base = who == Requester::kCardholder ? "cardholder" : who == Requester::kMerchant ? "merchant" : "gateway";

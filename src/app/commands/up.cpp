@@ -20,6 +20,15 @@
 
 namespace openset::app {
 namespace {
+// The wallet service's URL in a deployment (its pages), or a hint when it is not one of them.
+std::string wallet_url(const nlohmann::json& d) {
+  for (const auto& s : d["services"])
+    if (s.value("role", "") == "wallet") return s.value("url", "");
+  return "(not started: openset serve wallet --config wallet/config.json)";
+}
+}  // namespace
+
+namespace {
 namespace fs = std::filesystem;
 }  // namespace
 
@@ -73,6 +82,8 @@ int run_up(const UpOptions& o, std::ostream& out, std::ostream& err) {
   out << "\nThe ecosystem is up. Shop and pay with SET from another terminal:\n"
       << "  openset wallet buy --wallet " << (dir / d["wallet"].get<std::string>()).string() << " --store "
       << d["store"].get<std::string>() << " --item BK-SET:1 --place \"1 Main Street, Springfield\"\n"
+      << "Or in a browser: the store at " << d["store"].get<std::string>() << "/ (back office: /office, protocol explorer:\n"
+      << "/explorer; the token is in " << (dir / "admin-token").string() << "), the wallet at " << wallet_url(d) << "/\n"
       << "Health and metrics: <url>/health, <url>/metrics. Ctrl-C stops every service.\n"
       << std::flush;
 

@@ -45,6 +45,8 @@ Result<std::unique_ptr<Service>> open_gateway_service(const ServiceConfig& confi
 Result<std::unique_ptr<Service>> open_merchant_service(const ServiceConfig& config, const ServiceContext& context);
 Result<std::unique_ptr<Service>> open_ca_service(const ServiceConfig& config, const ServiceContext& context);
 Result<std::unique_ptr<Service>> open_carrier_service(const ServiceConfig& config, const ServiceContext& context);
+// The cardholder's wallet with its browser pages, on 127.0.0.1 only (wallet_service.cpp).
+Result<std::unique_ptr<Service>> open_wallet_service(const ServiceConfig& config, const ServiceContext& context);
 
 // A peer reached at one or more URLs (several gateway processes, say). Requests go round-robin;
 // when one URL cannot be reached (connection refused, reset, timeout) the same request goes to

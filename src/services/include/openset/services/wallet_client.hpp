@@ -46,13 +46,46 @@ struct WalletHandle {
   std::unique_ptr<Trust> trust;
 };
 
-// Opens the wallet a config file describes (service "wallet": files signature-key,
-// signature-cert, pan, pan-secret, card-secret; chains.own; settings brand, expiry; trust; db).
+// One card of a wallet: where its files are (the signature key is encrypted with the
+// cardholder's passphrase), its certificate chain (the CCA's, brand CA's: chains.own), brand and
+// expiry (YYYYMM).
+struct WalletCardFiles {
+  std::string signature_key, signature_cert, pan, pan_secret, card_secret;
+  std::vector<std::string> chain;
+  std::string brand, expiry;
+};
+// The card a wallet config file describes (files signature-key, signature-cert, pan, pan-secret,
+// card-secret; chains.own; settings brand, expiry).
+Result<WalletCardFiles> config_card(const ServiceConfig& config);
+
+// Opens the wallet a config file describes (service "wallet": the card above; trust; db), its
+// key decrypted with the config's passphrase file.
 Result<std::unique_ptr<WalletHandle>> open_wallet(const ServiceConfig& config);
+// The same for `card`, its key decrypted with `passphrase` (the wallet UI asks the cardholder).
+// A passphrase that does not decrypt the key: Errc::kPolicy "the passphrase is wrong".
+Result<std::unique_ptr<WalletHandle>> open_wallet(const ServiceConfig& config, const WalletCardFiles& card,
+                                                  const std::string& passphrase);
+
+// What the wallet signs must be what the cardholder was shown: Errc::kPolicy, naming the
+// difference and saying that nothing was paid, when the initiation's amount, merchant or order
+// description differs from `shown` (od: compared when not empty).
+Status check_initiation(const PaymentInitiation& initiation, const roles::Money& shown_amount,
+                        const std::string& shown_merchant_id, ByteView shown_od = {});
+
+// SET alone (the shopping was done elsewhere, e.g. in a browser): PInitReq and PReq to the
+// initiation's Payment-URL, resent while there is no answer. `initiation` must have been checked.
+// result.quote is left empty.
+Result<BuyResult> pay(WalletHandle& wallet, const PaymentInitiation& initiation, const BuyOptions& options = {});
 
 // The whole purchase of `form` at the store at `store_url` ("http://127.0.0.1:8402").
 Result<BuyResult> buy(WalletHandle& wallet, const std::string& store_url, roles::commerce::OrderForm form,
                       const BuyOptions& options = {});
+
+// SET's inquiry (InqReq, notes §3.11), signed with the card's certificate, about purchase `id`
+// of the wallet's log, POSTed to `payment_url`: the InqRes updates the log (captured, refunded,
+// cancelled...). Returns the entry after the answer.
+Result<roles::purchase::LogEntry> inquire(WalletHandle& wallet, std::int64_t id, const std::string& payment_url,
+                                          const BuyOptions& options = {});
 
 // The store's catalog (GET /store/catalog) as JSON text.
 Result<std::string> store_catalog(const std::string& store_url, const net::ClientOptions& options = {});
