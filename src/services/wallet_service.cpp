@@ -611,7 +611,8 @@ CREATE TABLE IF NOT EXISTS wallet_ui_purchases (
     if (!url.ok()) return json_error(500, url.error().message);
     url->target = "/cca";
     auto done = registration_complete(*s->reg, world_.env, http_registration_exchange(*url), answers);
-    if (!done.ok()) return json_error(422, "the CA did not issue the certificate: " + net::Log::redact(done.error().message));
+    if (!done.ok()) return json_error(422, "the CA did not issue the certificate: " + net::Log::redact(done.error().message) +
+                                  ". Check that your answers match what your bank knows of the account, then start again");
     auto saved = save_card(*s, passphrase);
     if (!saved.ok()) return json_error(500, saved.error().message);
     if (ctx_.log) ctx_.log->info("card_registered", {{"card", *saved}});

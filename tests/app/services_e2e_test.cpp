@@ -31,6 +31,7 @@
 #include "openset/services/config.hpp"
 #include "openset/services/service.hpp"
 #include "openset/services/wallet_client.hpp"
+#include "openset/services/web.hpp"
 
 namespace openset {
 namespace {
@@ -313,6 +314,136 @@ TEST_F(ServicesTest, WalletRefusesAnInitiationWhoseAmountDiffersFromTheQuote) {
 }
 
 
+
+// The wallet service (issue 7 item 2): the storefront's hand-off, the checks before a Pay button,
+// the passphrase, registration of a new card. Over HTTP, as the browser pages use it.
+TEST_F(ServicesTest, WalletServiceChecksTheHandOffAsksThePassphraseAndRegistersACard) {
+  std::string wallet_url;
+  for (const auto& s : deployment_["services"])
+    if (s["role"] == "wallet") wallet_url = s["url"].get<std::string>();
+  ASSERT_FALSE(wallet_url.empty()) << "the deployment starts the wallet service";
+  auto call = [&](const std::string& method, const std::string& path, const std::string& ctype, const std::string& body,
+                  std::vector<std::pair<std::string, std::string>> headers = {}) {
+    auto u = net::Url::parse((path.rfind("http", 0) == 0 ? "" : wallet_url) + path);
+    EXPECT_TRUE(u.ok());
+    net::ClientOptions co;
+    co.headers = std::move(headers);
+    auto r = method == "GET" ? net::get(*u, co) : net::post(*u, ctype, body, co);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : net::Response{};
+  };
+  auto jcall = [&](const std::string& path, const json& body) { return call("POST", path, "application/json", body.dump()); };
+  // The shopping step, as the storefront page does it.
+  auto quote = call("POST", store_ + "/store/quote", "application/json", form("BK-SET", 1).to_json());
+  ASSERT_EQ(quote.status, 200) << quote.body;
+  const std::string quote_id = json::parse(quote.body)["quote_id"].get<std::string>();
+  auto accepted = call("POST", store_ + "/store/accept", "application/json", json{{"quote_id", quote_id}}.dump());
+  ASSERT_EQ(accepted.status, 200);
+  auto hand_off = [&](const std::string& initiation) {
+    auto r = call("POST", "/pay", "application/x-www-form-urlencoded",
+                  "initiation=" + services::url_encode(initiation) + "&store=" + services::url_encode(store_) +
+                      "&quote_id=" + services::url_encode(quote_id));
+    EXPECT_EQ(r.status, 303);
+    std::string location;
+    for (const auto& [k, v] : r.headers)
+      if (k == "Location" || k == "location") location = v;
+    EXPECT_EQ(location.rfind("/pay?h=", 0), 0u) << location;
+    return location.substr(7);
+  };
+  const std::string pass = test::first_line(dir_ / "passphrase");
+  auto history_size = [&] { return json::parse(call("GET", "/api/history", "", "").body)["purchases"].size(); };
+  const std::size_t before = history_size();
+
+  // A tampered initiation (more money than the store quoted) is refused: no Pay button, 409.
+  auto tampered = services::PaymentInitiation::parse(accepted.body);
+  ASSERT_TRUE(tampered.ok());
+  tampered->amount.amount += 100;
+  const std::string bad = hand_off(tampered->to_text());
+  json seen = json::parse(call("GET", "/api/handoff?h=" + bad, "", "").body);
+  EXPECT_FALSE(seen["accepted"].get<bool>());
+  EXPECT_NE(seen["refusal"].get<std::string>().find("nothing was paid"), std::string::npos);
+  EXPECT_EQ(jcall("/api/pay", {{"handoff", bad}, {"card", "1"}, {"passphrase", pass}}).status, 409);
+
+  // The genuine one: a wrong passphrase sends nothing; the right one pays; paying twice does not.
+  const std::string good = hand_off(accepted.body);
+  seen = json::parse(call("GET", "/api/handoff?h=" + good, "", "").body);
+  ASSERT_TRUE(seen["accepted"].get<bool>()) << seen.dump();
+  EXPECT_EQ(seen["store_amount"]["amount"], seen["initiation"]["amount"]["amount"]);
+  auto wrong = jcall("/api/pay", {{"handoff", good}, {"card", "1"}, {"passphrase", pass + "x"}});
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_NE(wrong.body.find("passphrase is wrong; nothing was sent"), std::string::npos);
+  EXPECT_EQ(history_size(), before) << "a wrong passphrase must not start a purchase";
+  auto paid = jcall("/api/pay", {{"handoff", good}, {"card", "1"}, {"passphrase", pass}});
+  ASSERT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(json::parse(paid.body)["status"], "authorized");
+  auto again = jcall("/api/pay", {{"handoff", good}, {"card", "1"}, {"passphrase", pass}});
+  EXPECT_EQ(again.body, paid.body);
+  EXPECT_EQ(history_size(), before + 1);
+  EXPECT_FALSE(contains_pan(paid.body));
+
+  // Only the wallet's own pages and address: another Origin, another Host are refused.
+  EXPECT_EQ(call("POST", "/api/pay", "application/json", "{}", {{"Origin", "http://shop.example"}}).status, 403);
+  auto rebinding = call("GET", "/api/cards", "", "", {{"Host", "evil.example"}});
+  EXPECT_EQ(rebinding.status, 403);
+
+  // Registering the spare card: the CA's form first, then the certificate; the new card pays.
+  json spare = json::parse(slurp(dir_ / "wallet" / "new-card"));
+  const std::string spare_pan = spare["pan"].get<std::string>();
+  std::string expiry = spare["expiry"].get<std::string>();
+  expiry.insert(4, "-");
+  std::string typo = spare_pan;
+  typo.back() = typo.back() == '0' ? '1' : '0';
+  auto refused = jcall("/api/register/start", {{"pan", typo}, {"expiry", expiry}});
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("check digit"), std::string::npos);
+  EXPECT_EQ(refused.body.find(typo), std::string::npos);
+  auto started = jcall("/api/register/start", {{"pan", spare_pan}, {"expiry", expiry}, {"label", "Spare"}});
+  ASSERT_EQ(started.status, 200) << started.body;
+  json form_json = json::parse(started.body);
+  ASSERT_FALSE(form_json["fields"].empty());
+  json answers = json::object();
+  // What the issuer knows of the account holder (provision's spare card).
+  const std::map<std::string, std::string> holder = {
+      {"name", "Alice Example"}, {"billing-address", "12 Elm Road, Springfield"}, {"postal-code", "12345"}};
+  for (const auto& f : form_json["fields"]) {
+    const std::string name = f["name"].get<std::string>();
+    answers[name] = holder.contains(name) ? holder.at(name) : "x";
+  }
+  auto weak = jcall("/api/register/finish", {{"session", form_json["session"]}, {"answers", answers}, {"passphrase", "short"},
+                                             {"passphrase_again", "short"}});
+  EXPECT_EQ(weak.status, 422);
+  auto finished = jcall("/api/register/finish", {{"session", form_json["session"]}, {"answers", answers},
+                                                 {"passphrase", "a long passphrase"}, {"passphrase_again", "a long passphrase"}});
+  ASSERT_EQ(finished.status, 200) << finished.body;
+  const std::string card_id = json::parse(finished.body)["card"].get<std::string>();
+  auto cards = call("GET", "/api/cards", "", "");
+  EXPECT_NE(cards.body.find("\"last4\":\"" + spare_pan.substr(spare_pan.size() - 4) + "\""), std::string::npos);
+  EXPECT_EQ(cards.body.find(spare_pan), std::string::npos);
+  EXPECT_EQ(slurp(dir_ / "wallet" / "cards" / card_id / "card.json").find(spare_pan), std::string::npos);
+  EXPECT_EQ(fs::status(dir_ / "wallet" / "cards" / card_id / "pan").permissions() & fs::perms::group_read, fs::perms::none);
+
+  auto quote2 = call("POST", store_ + "/store/quote", "application/json", form("BK-SET", 1).to_json());
+  const std::string quote2_id = json::parse(quote2.body)["quote_id"].get<std::string>();
+  auto accepted2 = call("POST", store_ + "/store/accept", "application/json", json{{"quote_id", quote2_id}}.dump());
+  auto r2 = call("POST", "/pay", "application/x-www-form-urlencoded",
+                 "initiation=" + services::url_encode(accepted2.body) + "&store=" + services::url_encode(store_) +
+                     "&quote_id=" + services::url_encode(quote2_id));
+  std::string h2;
+  for (const auto& [k, v] : r2.headers)
+    if (k == "Location" || k == "location") h2 = v.substr(7);
+  auto paid2 = jcall("/api/pay", {{"handoff", h2}, {"card", card_id}, {"passphrase", "a long passphrase"}});
+  ASSERT_EQ(paid2.status, 200) << paid2.body;
+  EXPECT_EQ(json::parse(paid2.body)["last4"], spare_pan.substr(spare_pan.size() - 4));
+  EXPECT_TRUE(invariants().empty());
+
+  // The wallet will not listen beyond this computer.
+  auto wc = services::ServiceConfig::load(dir_ / deployment_["wallet"].get<std::string>());
+  ASSERT_TRUE(wc.ok());
+  wc->host = "0.0.0.0";
+  auto exposed = services::open_service(*wc, {});
+  ASSERT_FALSE(exposed.ok());
+  EXPECT_NE(exposed.error().message.find("127.0.0.1 only"), std::string::npos);
+}
 
 TEST_F(ServicesTest, AnAuthorizationLeftWithoutAnswerCompletesWhenTheMerchantRestarts) {
   auto orders_in = [&](const std::string& state) {
