@@ -36,10 +36,11 @@ test: build
 
 # Under ASan the PostgreSQL runs of the suites (label "postgres") are left out: the same code
 # paths run under ASan on SQLite, and the PostgreSQL runs already ran in `make test`; CI's
-# 90-minute budget does not hold both.
+# 90-minute budget does not hold both. So is the browser test (label "browser"): it tests the
+# pages, and the services behind them run under ASan in the services tests.
 test-asan: deps
 	$(MAKE) PRESET=asan build
-	ctest --preset asan -j $(JOBS) -LE postgres
+	ctest --preset asan -j $(JOBS) -LE "postgres|browser"
 
 fuzz-build: deps
 	cmake --preset fuzz

@@ -14,7 +14,14 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   libboost-dev                          # Boost.Asio and Beast (header-only): the net layer
   postgresql libpq-dev                  # the PostgreSQL back end and its tests (a throwaway server)
+  chromium                              # the browser tests (tests/browser: playwright-core drives it)
 )
+# Node.js and npm run the browser tests (playwright-core from the npm registry). A machine that
+# already has a Node.js with npm (e.g. from NodeSource) keeps it: Debian's npm package would
+# conflict with it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
