@@ -50,6 +50,7 @@ using nlohmann::json;
 
 constexpr std::int64_t kHandoffSeconds = 30 * 60;      // an initiation waits this long for the cardholder
 constexpr std::int64_t kRegistrationSeconds = 10 * 60;  // a registration form stays open this long
+constexpr std::size_t kMaxPending = 256;                 // hand-offs (and registrations) kept at most
 
 bool loopback_host(const std::string& host) { return host == "127.0.0.1" || host == "::1" || host == "localhost"; }
 
@@ -327,8 +328,20 @@ CREATE TABLE IF NOT EXISTS wallet_ui_purchases (
     return redirect("/pay?h=" + t);
   }
 
+  // Expired hand-offs and registrations go; so do the oldest beyond a bound (any page may post to
+  // the wallet: it must not grow without limit).
   void prune() {
     const std::int64_t t = now();
+    while (handoffs_.size() >= kMaxPending) {
+      auto oldest = std::min_element(handoffs_.begin(), handoffs_.end(),
+                                     [](const auto& a, const auto& b) { return a.second.received < b.second.received; });
+      handoffs_.erase(oldest);
+    }
+    while (registrations_.size() >= kMaxPending) {
+      auto oldest = std::min_element(registrations_.begin(), registrations_.end(),
+                                     [](const auto& a, const auto& b) { return a.second->created < b.second->created; });
+      registrations_.erase(oldest);
+    }
     for (auto it = handoffs_.begin(); it != handoffs_.end();)
       it = t - it->second.received > kHandoffSeconds ? handoffs_.erase(it) : std::next(it);
     for (auto it = registrations_.begin(); it != registrations_.end();)
