@@ -313,6 +313,9 @@ struct Annotator {
     if (kids == n.end() || !kids->is_array()) return;
     // EncB / EncBX: SEQUENCE { enc|encX, baggage }: the baggage travels outside the envelope.
     const bool encb = kids->size() == 2 && is_envelope((*kids)[0]);
+    // OIDualSigned / OIUnsigned = L{OIData, PIData}: t2 is DD{PIData}, the payment half's hash.
+    const bool oi_link = field_or_type(n, "oiDualSigned") || field_or_type(n, "OIDualSigned") ||
+                         field_or_type(n, "oiUnsigned") || field_or_type(n, "OIUnsigned");
     for (std::size_t i = 0; i < kids->size(); ++i) {
       Scope c = s;
       json& k = (*kids)[i];
@@ -323,6 +326,11 @@ struct Annotator {
         if (!k.contains("note"))
           k["note"] = "Baggage: carried next to the sealed part, bound to it by its hash; " + the(o.from) +
                       " forwards what it may not be able to open.";
+      }
+      if (oi_link && i == 1) {
+        k["covered_by"] = "the cardholder's dual signature";
+        k["note"] = "H(PIData): only the hash of the payment half. The merchant checks the dual signature with it and "
+                    "never sees the card number.";
       }
       if (field_or_type(k, "pi") || field_or_type(k, "PI") || field_or_type(k, "piDualSigned") || field_or_type(k, "PIDualSigned"))
         c.readers = c.readers | bit(Party::kGateway);  // the PI is forwarded to the gateway
@@ -537,6 +545,19 @@ json trail_json(const roles::purchase::Transaction& t) {
     msgs.push_back(std::move(j));
   }
   return json{{"tx", tx}, {"messages", std::move(msgs)}};
+}
+
+json trail_summary_json(const roles::purchase::Transaction& t) {
+  TransactionSummary s;
+  s.tx = std::to_string(t.entry.id);
+  s.xid = to_hex(t.entry.xid);
+  s.count = static_cast<std::int64_t>(t.trail.size());
+  for (const auto& i : t.trail) {
+    if (s.first_at == 0 || i.at < s.first_at) s.first_at = i.at;
+    s.last_at = std::max(s.last_at, i.at);
+    s.types.push_back(i.type);
+  }
+  return summary_json(s);
 }
 
 std::optional<json> explain_trail_message(const roles::purchase::Transaction& t, std::int64_t seq) {

@@ -199,6 +199,29 @@ TEST_F(ExplorerTest, TheJournalGivesTheMessagesInOrderWithTheirParties) {
   EXPECT_FALSE(e.contains("message"));
 }
 
+TEST_F(ExplorerTest, TheWalletsTrailIsTheCardholdersView) {
+  auto t = must(wallet_transaction(w->wallet->database(), run.wallet_id));
+  json list = ex::trail_json(t);
+  ASSERT_EQ(list["messages"].size(), t.trail.size());
+  std::vector<std::string> seen;
+  for (const auto& m : list["messages"])
+    seen.push_back(m["type"].get<std::string>() + ":" + m["from"].get<std::string>() + ">" + m["to"].get<std::string>());
+  EXPECT_EQ(seen, (std::vector<std::string>{"PInitReq:cardholder>merchant", "PInitRes:merchant>cardholder",
+                                            "PReq:cardholder>merchant", "PRes:merchant>cardholder"}));
+  json s = ex::trail_summary_json(t);
+  EXPECT_EQ(s["count"], 4);
+  std::int64_t preq = list["messages"][2]["seq"].get<std::int64_t>();
+  auto v = ex::explain_trail_message(t, preq);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ((*v)["viewer_statement"], "The cardholder's view");
+  auto pi = nodes(*v, [](const json& n) { return named(n, "exPIData"); });
+  ASSERT_EQ(pi.size(), 1u);
+  EXPECT_EQ((*pi[0])["opaque"], true);
+  EXPECT_NE((*pi[0])["note"].get<std::string>().find("you sealed this for the gateway"), std::string::npos);
+  EXPECT_EQ(v->dump().find(kPan), std::string::npos);
+  EXPECT_FALSE(ex::explain_trail_message(t, 999999).has_value());
+}
+
 TEST_F(ExplorerTest, GarbageGivesAnErrorNotACrash) {
   ex::ExplainOptions o;
   o.key = &holder;

@@ -111,6 +111,8 @@ nlohmann::json summary_json(const TransactionSummary& t);
 // the direction: the wallet talks to the merchant only), and one of its messages explained for
 // the cardholder (seq = the trail item's seq; nullopt when there is none).
 nlohmann::json trail_json(const roles::purchase::Transaction& t);
+// The same purchase as an item of the page's transactions list (summary_json's shape).
+nlohmann::json trail_summary_json(const roles::purchase::Transaction& t);
 std::optional<nlohmann::json> explain_trail_message(const roles::purchase::Transaction& t, std::int64_t seq);
 
 }  // namespace openset::services::explorer
