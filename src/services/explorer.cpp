@@ -324,8 +324,8 @@ struct Annotator {
         if (!k.contains("covered_by"))
           k["covered_by"] = possessive(o.from) + " signature (DD{Baggage} inside the sealed part)";
         if (!k.contains("note"))
-          k["note"] = "Baggage: carried next to the sealed part, bound to it by its hash; " + the(o.from) +
-                      " forwards what it may not be able to open.";
+          k["note"] = "Baggage: carried next to the sealed part and bound to it by its hash, which " + the(o.from) +
+                      " signed inside; it may hold parts sealed for someone else, passed on unopened.";
       }
       if (oi_link && i == 1) {
         k["covered_by"] = "the cardholder's dual signature";

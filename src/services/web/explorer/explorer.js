@@ -176,16 +176,21 @@
     $("message-title").textContent = data.type + ": " + partyTitle(data.from) + " → " + partyTitle(data.to);
     $("message-summary").textContent = data.summary || "";
     tree.dataset.type = data.type;
-    tree.append(el("ul", {}, node(data.root, 0)));
+    tree.append(el("ul", {}, node(data.root, 0, "", 0)));
   }
 
-  function badges(n) {
+  // Readers are shown where they change (a part readable by fewer parties than its parent, an
+  // envelope), so that the tree says who reads what without a badge on every line.
+  function badges(n, parentReaders) {
     const out = el("span", { class: "badges" });
+    const readers = (n.readers || []).join(" ");
     if (n.sealed_for) out.append(el("span", { class: "badge sealed" }, "sealed for the " + n.sealed_for));
     if (n.signed_by) out.append(el("span", { class: "badge signed" }, "signed: " + n.signed_by));
     if (n.covered_by) out.append(el("span", { class: "badge signed" }, "covered by " + n.covered_by));
     if (n.opened) out.append(el("span", { class: "badge opened" }, "opened by the " + n.opened_by));
-    for (const r of n.readers || []) out.append(el("span", { class: "badge reader " + r, title: "readable by the " + r }, r));
+    if (readers !== parentReaders || n.sealed_for || n.opaque)
+      for (const r of n.readers || []) out.append(el("span", { class: "badge reader " + r, title: "readable by the " + r }, r));
+    if (n.opaque) out.append(el("span", { class: "badge opaque-badge" }, "opaque to you"));
     return out;
   }
 
@@ -195,7 +200,8 @@
     return JSON.stringify(v);
   }
 
-  function node(n, depth) {
+  // `budget`: levels still opened below an opened envelope (its decrypted content is the point).
+  function node(n, depth, parentReaders, budget) {
     if (!n || typeof n !== "object") return el("li", {}, "?");
     const name = n.field || n.type || n.tag;
     const head = el("span", { class: "head" },
@@ -203,7 +209,7 @@
       n.field && n.type ? el("span", { class: "type" }, " " + n.type) : null,
       n.value !== undefined ? el("span", { class: "value" }, " = " + valueText(n.value)) : null,
       n.name ? el("span", { class: "type" }, " (" + n.name + ")") : null,
-      badges(n));
+      badges(n, parentReaders));
     const classes = [n.opaque ? "opaque" : "", n.opened ? "opened" : ""].filter(Boolean).join(" ");
     const attrs = { class: classes || null, "data-field": n.field || null, "data-node-type": n.type || null,
                     "data-opaque": n.opaque ? "true" : null, "data-readers": (n.readers || []).join(" ") || null };
@@ -211,11 +217,13 @@
     const kids = Array.isArray(n.children) ? n.children : [];
     if (kids.length === 0) return el("li", attrs, head, note);
     // Open the first levels, and every path to something worth seeing (a note, an opened part).
-    const open = depth < 3 || n.opened || interesting(n);
+    const inner = n.opened ? 6 : Math.max(0, budget - 1);
+    const open = depth < 3 || n.opened || budget > 0 || interesting(n);
+    const mine = (n.readers || []).join(" ");
     return el("li", attrs,
       el("details", { open },
-        el("summary", {}, head), note,
-        el("ul", {}, kids.map((k) => node(k, depth + 1)))));
+        el("summary", {}, head, note),
+        el("ul", {}, kids.map((k) => node(k, depth + 1, mine, inner)))));
   }
 
   function interesting(n) {
