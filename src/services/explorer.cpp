@@ -57,15 +57,6 @@ json readers_json(unsigned mask) {
   return a;
 }
 
-std::string possessive(Party p) {
-  switch (p) {
-    case Party::kCardholder: return "the cardholder's";
-    case Party::kMerchant: return "the merchant's";
-    case Party::kGateway: return "the payment gateway's";
-  }
-  return "";
-}
-
 std::string the(Party p) {
   switch (p) {
     case Party::kCardholder: return "the cardholder";
@@ -74,6 +65,10 @@ std::string the(Party p) {
   }
   return "";
 }
+std::string possessive(Party p) { return the(p) + "'s"; }
+
+constexpr std::string_view kSelectEntries =
+    "SELECT seq, at, tx, lid_m, xid, from_party, to_party, type, message FROM explorer_journal ";
 
 Result<JournalEntry> read_entry(const store::Statement& s) {
   JournalEntry e;
@@ -373,13 +368,21 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& location) {
   OPENSET_TRY(store::Database db, store::Database::open(location, store::Database::Mode::kCreate));
   OPENSET_CHECK(db.exec(kSchema));
   OPENSET_CHECK(db.exec(kIndex));
-  return std::unique_ptr<Journal>(new Journal(std::move(db)));
+  auto j = std::unique_ptr<Journal>(new Journal(std::move(db), nullptr));
+  j->db_ = &*j->owned_;
+  return j;
+}
+
+Result<std::unique_ptr<Journal>> Journal::attach(store::Database& db) {
+  OPENSET_CHECK(db.exec(kSchema));
+  OPENSET_CHECK(db.exec(kIndex));
+  return std::unique_ptr<Journal>(new Journal(std::nullopt, &db));
 }
 
 Result<std::string> Journal::key_for(const std::string& lid_m, const std::string& xid, const std::string& rrpid) {
   if (!lid_m.empty()) return "m-" + lid_m;
   if (!xid.empty()) {
-    OPENSET_TRY(store::Statement q, db_.prepare("SELECT tx FROM explorer_journal WHERE xid = ? ORDER BY seq LIMIT 1"));
+    OPENSET_TRY(store::Statement q, db_->prepare("SELECT tx FROM explorer_journal WHERE xid = ? ORDER BY seq LIMIT 1"));
     q.bind(1, std::string_view(xid));
     OPENSET_TRY(bool row, q.step());
     if (row) return q.column_text(0);
@@ -387,7 +390,7 @@ Result<std::string> Journal::key_for(const std::string& lid_m, const std::string
   }
   if (!rrpid.empty()) {
     // A response without TransIDs (CapRes, BatchAdminRes, ...) joins its request.
-    OPENSET_TRY(store::Statement q, db_.prepare("SELECT tx FROM explorer_journal WHERE rrpid = ? ORDER BY seq LIMIT 1"));
+    OPENSET_TRY(store::Statement q, db_->prepare("SELECT tx FROM explorer_journal WHERE rrpid = ? ORDER BY seq LIMIT 1"));
     q.bind(1, std::string_view(rrpid));
     OPENSET_TRY(bool row, q.step());
     if (row) return q.column_text(0);
@@ -408,10 +411,10 @@ Status Journal::record(Party from, Party to, ByteView der, std::int64_t at) {
     }
     if (h.rrpid) rrpid = to_hex(*h.rrpid);
   }
-  OPENSET_TRY(store::Transaction t, db_.begin());
+  OPENSET_TRY(store::Transaction t, db_->begin());
   OPENSET_TRY(std::string tx, key_for(lid_m, xid, rrpid));
   OPENSET_TRY(store::Statement ins,
-              db_.prepare("INSERT INTO explorer_journal (at, tx, lid_m, xid, rrpid, from_party, to_party, type, message) "
+              db_->prepare("INSERT INTO explorer_journal (at, tx, lid_m, xid, rrpid, from_party, to_party, type, message) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.bind(1, at).bind(2, std::string_view(tx)).bind(3, std::string_view(lid_m)).bind(4, std::string_view(xid));
   ins.bind(5, std::string_view(rrpid)).bind(6, party_name(from)).bind(7, party_name(to)).bind(8, std::string_view(type));
@@ -420,7 +423,7 @@ Status Journal::record(Party from, Party to, ByteView der, std::int64_t at) {
   if (tx.empty()) {
     // No identifier at all (an Error about bad bytes): a transaction of its own.
     OPENSET_TRY(store::Statement up,
-                db_.prepare("UPDATE explorer_journal SET tx = 's-' || CAST(seq AS TEXT) WHERE tx = ''"));
+                db_->prepare("UPDATE explorer_journal SET tx = 's-' || CAST(seq AS TEXT) WHERE tx = ''"));
     OPENSET_CHECK(up.run());
   }
   return t.commit();
@@ -428,7 +431,7 @@ Status Journal::record(Party from, Party to, ByteView der, std::int64_t at) {
 
 Result<std::vector<TransactionSummary>> Journal::transactions(std::int64_t limit) {
   OPENSET_TRY(store::Statement q,
-              db_.prepare("SELECT tx, MIN(seq) AS first_seq, MIN(at), MAX(at), COUNT(*) FROM explorer_journal "
+              db_->prepare("SELECT tx, MIN(seq) AS first_seq, MIN(at), MAX(at), COUNT(*) FROM explorer_journal "
                           "GROUP BY tx ORDER BY first_seq DESC LIMIT ?"));
   q.bind(1, limit);
   std::vector<TransactionSummary> out;
@@ -443,7 +446,7 @@ Result<std::vector<TransactionSummary>> Journal::transactions(std::int64_t limit
     out.push_back(std::move(t));
   }
   for (auto& t : out) {
-    OPENSET_TRY(store::Statement m, db_.prepare("SELECT type, lid_m, xid FROM explorer_journal WHERE tx = ? ORDER BY seq"));
+    OPENSET_TRY(store::Statement m, db_->prepare("SELECT type, lid_m, xid FROM explorer_journal WHERE tx = ? ORDER BY seq"));
     m.bind(1, std::string_view(t.tx));
     while (true) {
       OPENSET_TRY(bool row, m.step());
@@ -456,11 +459,8 @@ Result<std::vector<TransactionSummary>> Journal::transactions(std::int64_t limit
   return out;
 }
 
-Result<std::vector<JournalEntry>> Journal::messages(std::string_view tx) {
-  OPENSET_TRY(store::Statement q,
-              db_.prepare("SELECT seq, at, tx, lid_m, xid, from_party, to_party, type, message FROM explorer_journal "
-                          "WHERE tx = ? ORDER BY seq"));
-  q.bind(1, tx);
+namespace {
+Result<std::vector<JournalEntry>> read_entries(store::Statement& q) {
   std::vector<JournalEntry> out;
   while (true) {
     OPENSET_TRY(bool row, q.step());
@@ -470,16 +470,20 @@ Result<std::vector<JournalEntry>> Journal::messages(std::string_view tx) {
   }
   return out;
 }
+}  // namespace
+
+Result<std::vector<JournalEntry>> Journal::messages(std::string_view tx) {
+  OPENSET_TRY(store::Statement q, db_->prepare(std::string(kSelectEntries) + "WHERE tx = ? ORDER BY seq"));
+  q.bind(1, tx);
+  return read_entries(q);
+}
 
 Result<std::optional<JournalEntry>> Journal::message(std::int64_t seq) {
-  OPENSET_TRY(store::Statement q,
-              db_.prepare("SELECT seq, at, tx, lid_m, xid, from_party, to_party, type, message FROM explorer_journal "
-                          "WHERE seq = ?"));
+  OPENSET_TRY(store::Statement q, db_->prepare(std::string(kSelectEntries) + "WHERE seq = ?"));
   q.bind(1, seq);
-  OPENSET_TRY(bool row, q.step());
-  if (!row) return std::optional<JournalEntry>{};
-  OPENSET_TRY(JournalEntry e, read_entry(q));
-  return std::optional<JournalEntry>(std::move(e));
+  OPENSET_TRY(std::vector<JournalEntry> found, read_entries(q));
+  if (found.empty()) return std::optional<JournalEntry>{};
+  return std::optional<JournalEntry>(std::move(found.front()));
 }
 
 // ---- explain ---------------------------------------------------------------------------------

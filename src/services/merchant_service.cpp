@@ -105,7 +105,7 @@ class MerchantService final : public Service {
     m.log = detail::engine_log(ctx_, "merchant");
     if (c.db.empty()) return Error(Errc::kInvalidArgument, c.file.string() + ": \"db\" is missing");
     OPENSET_TRY(merchant_, roles::purchase::Merchant::open(c.db, std::move(m), world_.env));
-    OPENSET_TRY(journal_, explorer::Journal::open(c.db));
+    OPENSET_TRY(journal_, explorer::Journal::attach(merchant_->database()));
 
     roles::commerce::StoreConfig sc;
     sc.merchant_id = merchant_->merchant_id();
@@ -471,11 +471,12 @@ class MerchantService final : public Service {
 
   // ---- the protocol explorer (explorer.hpp): every SET message in and out, in its own table ----
 
-  // Files a message; a failure is logged and never stops the payment.
+  // Files a message; a failure is logged and never stops the payment. The journal shares the
+  // engine's connection, so it is used under the engine's lock.
   void journal(explorer::Party from, explorer::Party to, ByteView der) {
     Status s = Ok{};
     {
-      std::lock_guard lock(journal_mu_);
+      std::lock_guard lock(mu_);
       s = journal_->record(from, to, der, world_.env.now());
     }
     if (!s.ok() && ctx_.log) ctx_.log->warn("journal_failed", {{"error", s.error().message}});
@@ -497,7 +498,7 @@ class MerchantService final : public Service {
   net::Response explorer_transactions() {
     Result<std::vector<explorer::TransactionSummary>> list = Error(Errc::kIo, "");
     {
-      std::lock_guard lock(journal_mu_);
+      std::lock_guard lock(mu_);
       list = journal_->transactions();
     }
     if (!list.ok()) return json_error(500, list.error().message);
@@ -511,7 +512,7 @@ class MerchantService final : public Service {
     if (!params.ok() || !params->contains("tx")) return json_error(400, "give ?tx=<transaction key>");
     Result<std::vector<explorer::JournalEntry>> list = Error(Errc::kIo, "");
     {
-      std::lock_guard lock(journal_mu_);
+      std::lock_guard lock(mu_);
       list = journal_->messages(params->at("tx"));
     }
     if (!list.ok()) return json_error(500, list.error().message);
@@ -532,7 +533,7 @@ class MerchantService final : public Service {
     if (seq <= 0) return json_error(400, "give ?seq=<message number>");
     Result<std::optional<explorer::JournalEntry>> e = Error(Errc::kIo, "");
     {
-      std::lock_guard lock(journal_mu_);
+      std::lock_guard lock(mu_);
       e = journal_->message(seq);
     }
     if (!e.ok()) return json_error(500, e.error().message);
@@ -561,7 +562,6 @@ class MerchantService final : public Service {
   std::unique_ptr<RemoteCarrier> carrier_;
   roles::purchase::Credentials explorer_credentials_;
   seal::KeyHolder explorer_key_;  // points into explorer_credentials_
-  std::mutex journal_mu_;
   std::unique_ptr<explorer::Journal> journal_;
   std::mutex resume_mu_;
   std::condition_variable resume_cv_;

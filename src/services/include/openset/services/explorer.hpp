@@ -69,6 +69,10 @@ class Journal {
   // Opens (creating the table) the database at `location` (SQLite path or PostgreSQL URI): its
   // own connection, so the journal never waits on an engine's lock.
   static Result<std::unique_ptr<Journal>> open(const std::string& location);
+  // Over a connection the caller owns and serializes (the merchant service journals on its
+  // engine's connection, under the engine's lock: a second SQLite connection writing the same
+  // file meanwhile makes the engine's transactions fail with "database is locked").
+  static Result<std::unique_ptr<Journal>> attach(store::Database& db);
 
   // Files one message as sent by `from` to `to` at `at`. Takes the type and the TransIDs from
   // the MessageWrapper's header; an undecodable message is filed anyway (type "?").
@@ -80,9 +84,10 @@ class Journal {
   Result<std::optional<JournalEntry>> message(std::int64_t seq);
 
  private:
-  explicit Journal(store::Database db) : db_(std::move(db)) {}
+  Journal(std::optional<store::Database> owned, store::Database* db) : owned_(std::move(owned)), db_(db) {}
   Result<std::string> key_for(const std::string& lid_m, const std::string& xid, const std::string& rrpid);
-  store::Database db_;
+  std::optional<store::Database> owned_;
+  store::Database* db_;
 };
 
 struct ExplainOptions {
