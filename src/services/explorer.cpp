@@ -548,7 +548,7 @@ json trail_json(const roles::purchase::Transaction& t) {
     j["xid"] = to_hex(t.entry.xid);
     msgs.push_back(std::move(j));
   }
-  return json{{"tx", tx}, {"messages", std::move(msgs)}};
+  return json{{"tx", tx}, {"viewer", "cardholder"}, {"messages", std::move(msgs)}};
 }
 
 json trail_summary_json(const roles::purchase::Transaction& t) {
