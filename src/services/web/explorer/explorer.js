@@ -165,7 +165,7 @@
     const section = $("message-section");
     section.hidden = false;
     const tree = clear($("message-tree"));
-    tree.dataset.seq = seq;
+    tree.dataset.shownSeq = seq;
     if (data.error) {
       $("message-title").textContent = "Message " + seq;
       $("message-summary").textContent = "";
@@ -175,7 +175,7 @@
     viewerStatement(data.viewer);
     $("message-title").textContent = data.type + ": " + partyTitle(data.from) + " → " + partyTitle(data.to);
     $("message-summary").textContent = data.summary || "";
-    tree.dataset.type = data.type;
+    tree.dataset.shownType = data.type;
     tree.append(el("ul", {}, node(data.root, 0, "", 0)));
   }
 
