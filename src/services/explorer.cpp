@@ -203,7 +203,7 @@ struct Annotator {
     // Who sealed it: the message's sender for its own envelopes; the gateway for the tokens it
     // hands the merchant to carry (CapToken, AuthToken); the cardholder for the PI.
     Party author = o.from;
-    if (s.in_baggage && o.from == Party::kGateway) author = Party::kGateway;
+    if (s.in_baggage) author = Party::kGateway;  // CapToken, AuthToken: the gateway's own, carried back
     const bool pi = field_or_type(n, "exPIData") || field_or_type(n, "piUnsigned") || field_or_type(n, "PIUnsigned");
     if (pi) author = Party::kCardholder;
     n["sealed_for"] = party_name(sealed_for);
@@ -283,8 +283,11 @@ struct Annotator {
       n["readers"] = readers_json(kAll);
       n["note"] = "The dual signature: the cardholder signs H(PIData) and H(OIData) together. The merchant checks it with the "
                   "order it sees and H(PIData); the gateway with the payment half and H(OIData).";
-    } else if (is(n, "type", "SignedData")) {
-      if (s.has_signer) n["signed_by"] = possessive(s.signer) + " signature";
+    } else if (is(n, "type", "SignedData") && s.has_signer) {
+      n["signed_by"] = possessive(s.signer) + " signature";
+      if (auto kids = n.find("children"); kids != n.end() && kids->is_array())
+        for (auto& k : *kids)
+          if (is(k, "field", "contentInfo")) k["covered_by"] = possessive(s.signer) + " signature";
     }
     if (field_or_type(n, "OIData") || field_or_type(n, "oiData")) {
       n["covered_by"] = "the cardholder's dual signature (through H(OIData))";

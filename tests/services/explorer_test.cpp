@@ -151,6 +151,23 @@ TEST_F(ExplorerTest, TheAuthResIsOpenedForTheMerchantAndItsCapTokenStaysSealed) 
     EXPECT_EQ((*n)["sealed_for"], "gateway");
     EXPECT_EQ((*n)["opaque"], true);
   }
+  // The CapReq's CapToken is the gateway's own, carried back by the merchant.
+  json cq = view(cap_req, ex::Party::kMerchant, ex::Party::kMerchant, ex::Party::kGateway);
+  auto cenv = nodes(cq, [](const json& n) { return n.contains("sealed_for"); });
+  ASSERT_EQ(cenv.size(), 2u);
+  EXPECT_EQ((*cenv[1])["sealed_by"], "gateway");
+  EXPECT_EQ((*cenv[1])["opaque"], true);
+  // The gateway's view holds no key here: nothing opened, the PI still marked for the gateway.
+  json g = view(run.auth_req, ex::Party::kGateway, ex::Party::kMerchant, ex::Party::kGateway);
+  EXPECT_TRUE(nodes(g, [](const json& n) { return n.contains("opened"); }).empty());
+  auto gpi = nodes(g, [](const json& n) { return named(n, "exPIData"); });
+  ASSERT_EQ(gpi.size(), 1u);
+  EXPECT_EQ((*gpi[0])["readers"], readers({"gateway"}));
+  // A signed message: the merchant's signature covers PInitRes' content.
+  json pr = view(run.pinit_res, ex::Party::kMerchant, ex::Party::kMerchant, ex::Party::kCardholder);
+  auto signed_by = nodes(pr, [](const json& n) { return n.contains("signed_by"); });
+  ASSERT_FALSE(signed_by.empty());
+  EXPECT_EQ((*signed_by[0])["signed_by"], "the merchant's signature");
   // The CapRes is the merchant's to open.
   json cr = view(cap_res, ex::Party::kMerchant, ex::Party::kGateway, ex::Party::kMerchant);
   EXPECT_EQ(nodes(cr, [](const json& n) { return n.contains("opened"); }).size(), 1u);
