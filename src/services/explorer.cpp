@@ -117,6 +117,31 @@ const std::map<std::string, std::string, std::less<>>& summaries() {
   return k;
 }
 
+// A text value (a character string of the message, not hex) with every run of 12 or more
+// digits masked, the rule of the services' logs: should a card number ever travel in a text field
+// of a readable part, no view shows it.
+void redact_digit_runs(json& n) {
+  auto v = n.find("value");
+  auto cls = n.find("class");
+  if (v == n.end() || !v->is_string() || cls == n.end() || *cls != "universal") return;
+  auto num = n.find("number");
+  if (num == n.end() || !num->is_number_integer()) return;
+  static constexpr int kStrings[] = {12, 18, 19, 20, 22, 26, 28, 30};  // UTF8 .. BMP
+  const int tag = num->get<int>();
+  if (std::find(std::begin(kStrings), std::end(kStrings), tag) == std::end(kStrings)) return;
+  std::string text = v->get<std::string>(), out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t j = i;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    if (j - i >= 12) out += "[digits withheld]";
+    else out.append(text, i, j - i);
+    if (j < text.size()) out += text[j];
+    i = j + 1;
+  }
+  *v = out;
+}
+
 struct Annotator {
   const ExplainOptions& o;
 
@@ -277,6 +302,7 @@ struct Annotator {
       return;
     }
     n["readers"] = readers_json(s.readers);
+    redact_digit_runs(n);
 
     if (field_or_type(n, "piSignature") || field_or_type(n, "PISignature")) {
       n["signed_by"] = "dual signature of the cardholder";
