@@ -57,14 +57,15 @@ json readers_json(unsigned mask) {
   return a;
 }
 
-std::string the(Party p) {
-  switch (p) {
-    case Party::kCardholder: return "the cardholder";
-    case Party::kMerchant: return "the merchant";
-    case Party::kGateway: return "the payment gateway";
-  }
-  return "";
-}
+struct PartyText {
+  std::string_view name;  // on the wire of the explorer's JSON
+  std::string_view the;   // in a sentence
+};
+constexpr PartyText kPartyText[] = {
+    {"cardholder", "the cardholder"}, {"merchant", "the merchant"}, {"gateway", "the payment gateway"}};
+const PartyText& text_of(Party p) { return kPartyText[static_cast<std::size_t>(p)]; }
+
+std::string the(Party p) { return std::string(text_of(p).the); }
 std::string possessive(Party p) { return the(p) + "'s"; }
 
 constexpr std::string_view kSelectEntries =
@@ -370,14 +371,7 @@ json error_json(const Error& e) {
 
 }  // namespace
 
-std::string_view party_name(Party p) {
-  switch (p) {
-    case Party::kCardholder: return "cardholder";
-    case Party::kMerchant: return "merchant";
-    case Party::kGateway: return "gateway";
-  }
-  return "cardholder";
-}
+std::string_view party_name(Party p) { return text_of(p).name; }
 
 Result<Party> party_from_name(std::string_view name) {
   for (Party p : {Party::kCardholder, Party::kMerchant, Party::kGateway})
