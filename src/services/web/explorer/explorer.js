@@ -115,7 +115,7 @@
     const laneX = [90, 300, 510];
     const top = 50, row = 48;
     const height = top + row * (messages.length + 1);
-    const root = svg("svg", { viewBox: "0 0 600 " + height, width: 600, height, role: "img",
+    const root = svg("svg", { viewBox: "0 0 600 " + height, width: 600, height, role: "group",
                               "aria-label": "Sequence diagram: " + messages.length + " messages" });
     LANES.forEach((l, i) => {
       root.append(svg("text", { x: laneX[i], y: 24, "text-anchor": "middle", class: "lane-title lane-" + l.party }, l.title));
