@@ -12,7 +12,12 @@
 //   POST /admin/ship             {"quote_id"}: hands the parcel to the carrier, then captures
 //   POST /admin/capture          {"quote_id"}: captures without shipping (CapReq)
 //   POST /admin/close-batch      {}: closes every open batch (BatchAdminReq), settles
+//   GET  /explorer               the protocol explorer page (web/explorer), over the routes:
+//   GET  /admin/explorer/transactions, /admin/explorer/messages?tx=KEY, /admin/explorer/message?seq=N
+//                                every SET message this merchant sent or received (explorer.hpp),
+//                                each explained in the merchant's view
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <thread>
@@ -26,7 +31,9 @@
 #include "openset/roles/purchase/batch.hpp"
 #include "openset/roles/purchase/merchant.hpp"
 #include "openset/services/carrier_client.hpp"
+#include "openset/services/explorer.hpp"
 #include "openset/services/initiation.hpp"
+#include "openset/services/web.hpp"
 
 namespace openset::services {
 namespace {
@@ -85,6 +92,8 @@ class MerchantService final : public Service {
     trust_ = std::move(trust);
     roles::purchase::MerchantConfig m;
     OPENSET_TRY(m.credentials, detail::load_credentials(c, true));
+    explorer_credentials_ = m.credentials;  // the key-exchange key opens the explorer's envelopes
+    OPENSET_TRY(explorer_key_, explorer_credentials_.holder());
     OPENSET_TRY(brand_, c.setting("brand"));
     roles::purchase::GatewayRoute route;
     route.brand = brand_;
@@ -96,6 +105,7 @@ class MerchantService final : public Service {
     m.log = detail::engine_log(ctx_, "merchant");
     if (c.db.empty()) return Error(Errc::kInvalidArgument, c.file.string() + ": \"db\" is missing");
     OPENSET_TRY(merchant_, roles::purchase::Merchant::open(c.db, std::move(m), world_.env));
+    OPENSET_TRY(journal_, explorer::Journal::attach(merchant_->database()));
 
     roles::commerce::StoreConfig sc;
     sc.merchant_id = merchant_->merchant_id();
@@ -145,6 +155,8 @@ class MerchantService final : public Service {
     r.push_back({"POST", "/admin/ship", json_types, [this](const net::Request& q) { return admin(q, [this](const json& b) { return ship(b); }); }});
     r.push_back({"POST", "/admin/capture", json_types, [this](const net::Request& q) { return admin(q, [this](const json& b) { return capture(b, false); }); }});
     r.push_back({"POST", "/admin/close-batch", json_types, [this](const net::Request& q) { return admin(q, [this](const json&) { return close_batches(); }); }});
+    add_explorer_routes(r);
+    add_static_routes(r);  // /static/*: the pages' scripts and styles
     return r;
   }
 
@@ -163,6 +175,7 @@ class MerchantService final : public Service {
         continue;
       }
       if (o.to != Peer::kGateway) continue;
+      journal(explorer::Party::kMerchant, explorer::Party::kGateway, o.message);
       auto r = gateway_->post("/set", net::kSetPayment, std::string_view(reinterpret_cast<const char*>(o.message.data()), o.message.size()));
       if (!r.ok()) {
         if (ctx_.log) ctx_.log->warn("gateway_unreachable", {{"type", o.type}, {"error", r.error().message}});
@@ -172,6 +185,7 @@ class MerchantService final : public Service {
         if (ctx_.log) ctx_.log->warn("gateway_refused", {{"type", o.type}, {"status", std::to_string(r->status)}});
         return Error(Errc::kIo, "the payment gateway answered " + std::to_string(r->status));
       }
+      journal(explorer::Party::kGateway, explorer::Party::kMerchant, as_bytes(r->body));
       Answer b;
       {
         std::lock_guard lock(mu_);
@@ -183,6 +197,7 @@ class MerchantService final : public Service {
   }
 
   net::Response on_set(const net::Request& q) {
+    journal(explorer::Party::kCardholder, explorer::Party::kMerchant, as_bytes(q.body));
     Answer a;
     {
       std::lock_guard lock(mu_);
@@ -196,6 +211,7 @@ class MerchantService final : public Service {
     }
     if (!*out) return net::Response::error(422, "the message was not accepted and SET has no answer to give");
     if (ctx_.metrics) ctx_.metrics->add("openset_merchant_set_answers_total", "SET answers sent to cardholders");
+    journal(explorer::Party::kMerchant, explorer::Party::kCardholder, **out);
     return net::Response::bytes(net::kSetPayment, std::string(out->value().begin(), out->value().end()));
   }
 
@@ -453,6 +469,86 @@ class MerchantService final : public Service {
     return net::Response::json(200, json{{"batches", out}}.dump());
   }
 
+  // ---- the protocol explorer (explorer.hpp): every SET message in and out, in its own table ----
+
+  // Files a message; a failure is logged and never stops the payment. The journal shares the
+  // engine's connection, so it is used under the engine's lock.
+  void journal(explorer::Party from, explorer::Party to, ByteView der) {
+    Status s = Ok{};
+    {
+      std::lock_guard lock(mu_);
+      s = journal_->record(from, to, der, world_.env.now());
+    }
+    if (!s.ok() && ctx_.log) ctx_.log->warn("journal_failed", {{"error", s.error().message}});
+  }
+
+  void add_explorer_routes(std::vector<net::Route>& r) {
+    add_page(r, "/explorer", "explorer/index.html");
+    r.push_back({"GET", "/admin/explorer/transactions", {}, [this](const net::Request& q) {
+                   return admin(q, [this](const json&) { return explorer_transactions(); });
+                 }});
+    r.push_back({"GET", "/admin/explorer/messages", {}, [this](const net::Request& q) {
+                   return admin(q, [this, &q](const json&) { return explorer_messages(q); });
+                 }});
+    r.push_back({"GET", "/admin/explorer/message", {}, [this](const net::Request& q) {
+                   return admin(q, [this, &q](const json&) { return explorer_message(q); });
+                 }});
+  }
+
+  net::Response explorer_transactions() {
+    Result<std::vector<explorer::TransactionSummary>> list = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      list = journal_->transactions();
+    }
+    if (!list.ok()) return json_error(500, list.error().message);
+    json out = json::array();
+    for (const auto& t : *list) out.push_back(explorer::summary_json(t));
+    return net::Response::json(200, json{{"viewer", "merchant"}, {"transactions", out}}.dump());
+  }
+
+  net::Response explorer_messages(const net::Request& q) {
+    auto params = query_params(q.target);
+    if (!params.ok() || !params->contains("tx")) return json_error(400, "give ?tx=<transaction key>");
+    Result<std::vector<explorer::JournalEntry>> list = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      list = journal_->messages(params->at("tx"));
+    }
+    if (!list.ok()) return json_error(500, list.error().message);
+    if (list->empty()) return json_error(404, "no transaction " + params->at("tx"));
+    json out = json::array();
+    for (const auto& e : *list) out.push_back(explorer::entry_json(e));
+    return net::Response::json(200, json{{"tx", params->at("tx")}, {"viewer", "merchant"}, {"messages", out}}.dump());
+  }
+
+  net::Response explorer_message(const net::Request& q) {
+    auto params = query_params(q.target);
+    std::int64_t seq = 0;
+    if (params.ok() && params->contains("seq")) {
+      const std::string& t = params->at("seq");
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), seq);
+      if (ec != std::errc{} || end != t.data() + t.size()) seq = 0;
+    }
+    if (seq <= 0) return json_error(400, "give ?seq=<message number>");
+    Result<std::optional<explorer::JournalEntry>> e = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      e = journal_->message(seq);
+    }
+    if (!e.ok()) return json_error(500, e.error().message);
+    if (!*e) return json_error(404, "no message " + std::to_string(seq));
+    explorer::ExplainOptions o;
+    o.viewer = explorer::Party::kMerchant;
+    o.from = (*e)->from;
+    o.to = (*e)->to;
+    o.key = &explorer_key_;
+    json j = explorer::explain((*e)->message, o);
+    j["seq"] = seq;
+    j["tx"] = (*e)->tx;
+    return net::Response::json(200, j.dump());
+  }
+
   ServiceContext ctx_;
   detail::RealWorld world_;
   Trust trust_;
@@ -464,6 +560,9 @@ class MerchantService final : public Service {
   std::unique_ptr<roles::commerce::Storefront> store_;
   std::unique_ptr<PeerClient> gateway_;
   std::unique_ptr<RemoteCarrier> carrier_;
+  roles::purchase::Credentials explorer_credentials_;
+  seal::KeyHolder explorer_key_;  // points into explorer_credentials_
+  std::unique_ptr<explorer::Journal> journal_;
   std::mutex resume_mu_;
   std::condition_variable resume_cv_;
   bool stopping_ = false;

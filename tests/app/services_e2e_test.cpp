@@ -126,6 +126,16 @@ class ServicesTest : public ::testing::Test {
     return r.ok() ? *r : net::Response{};
   }
 
+  net::Response admin_get(const std::string& path, std::string token = "") {
+    auto u = net::Url::parse(store_ + path);
+    EXPECT_TRUE(u.ok());
+    net::ClientOptions co;
+    if (token != "none") co.headers.emplace_back("Authorization", "Bearer " + (token.empty() ? admin_token_ : token));
+    auto r = net::get(*u, co);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : net::Response{};
+  }
+
   std::vector<roles::bank::Violation> invariants() {
     auto issuer = roles::bank::IssuerBank::open(db_.location(dir_, "issuer"), {"FAB", "First Atlas Bank"});
     auto acquirer = roles::bank::AcquirerBank::open(db_.location(dir_, "acquirer"),
@@ -190,6 +200,56 @@ TEST_F(ServicesTest, PurchaseOverHttpIsAuthorizedShippedCapturedAndRecordedByEve
   std::lock_guard lock(*log_mu_);
   EXPECT_FALSE(log_lines_->empty());
   for (const auto& line : *log_lines_) EXPECT_FALSE(contains_pan(line)) << line;
+}
+
+// The protocol explorer (docs/explorer.md) over HTTP: the page, and the journal behind the admin
+// token; the PReq's payment half opaque in the merchant's view, no PAN in any answer.
+TEST_F(ServicesTest, TheProtocolExplorerShowsTheMerchantsViewBehindTheAdminToken) {
+  auto r = services::buy(*wallet_, store_, form("BK-SET", 1));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(admin_get("/admin/explorer/transactions", "none").status, 401);
+  EXPECT_EQ(admin_get("/admin/explorer/transactions", "wrong-token").status, 401);
+  auto page = admin_get("/explorer", "none");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("explorer.js"), std::string::npos);
+  EXPECT_EQ(admin_get("/static/explorer/explorer.js", "none").status, 200);
+
+  auto txs = admin_get("/admin/explorer/transactions");
+  ASSERT_EQ(txs.status, 200) << txs.body;
+  json t = json::parse(txs.body);
+  std::string key;
+  for (const auto& tx : t["transactions"])
+    if (tx["lid_m"] == to_hex(r->initiation.lid_m)) key = tx["tx"].get<std::string>();
+  ASSERT_FALSE(key.empty()) << txs.body;
+  EXPECT_EQ(admin_get("/admin/explorer/messages?tx=" + services::url_encode(key), "none").status, 401);
+  auto msgs = admin_get("/admin/explorer/messages?tx=" + services::url_encode(key));
+  ASSERT_EQ(msgs.status, 200) << msgs.body;
+  json m = json::parse(msgs.body);
+  std::vector<std::string> types;
+  std::int64_t preq = 0;
+  for (const auto& e : m["messages"]) {
+    types.push_back(e["type"].get<std::string>() + ":" + e["from"].get<std::string>() + ">" + e["to"].get<std::string>());
+    if (e["type"] == "PReq") preq = e["seq"].get<std::int64_t>();
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"PInitReq:cardholder>merchant", "PInitRes:merchant>cardholder",
+                                             "PReq:cardholder>merchant", "AuthReq:merchant>gateway",
+                                             "AuthRes:gateway>merchant", "PRes:merchant>cardholder"}));
+  for (const auto& e : m["messages"]) {
+    auto one = admin_get("/admin/explorer/message?seq=" + std::to_string(e["seq"].get<std::int64_t>()));
+    ASSERT_EQ(one.status, 200) << one.body;
+    EXPECT_FALSE(contains_pan(one.body)) << e["type"];
+    json v = json::parse(one.body);
+    EXPECT_EQ(v["viewer_statement"], "The merchant's view");
+    if (e["seq"] == preq) {
+      EXPECT_NE(one.body.find("the merchant cannot read the card number"), std::string::npos);
+    }
+    if (e["type"] == "AuthRes") {
+      EXPECT_NE(one.body.find("\"opened_by\":\"merchant\""), std::string::npos);
+    }
+  }
+  EXPECT_EQ(admin_get("/admin/explorer/message?seq=abc").status, 400);
+  EXPECT_EQ(admin_get("/admin/explorer/message?seq=999999").status, 404);
+  EXPECT_EQ(admin_get("/admin/explorer/messages?tx=nope").status, 404);
 }
 
 TEST_F(ServicesTest, ConcurrentPurchasesSpreadOverTwoGatewaysAndCaptureExactlyOnce) {
