@@ -102,6 +102,7 @@
     const outcome = el("span", { class: "outcome", role: "status" });
     const actions = el("td", { class: "actions-cell", "data-label": "Actions" });
     const authorized = o.state === "authorized";
+    const shippable = authorized || o.state === "captured";  // ship after capturing is fine too
     const shipped = o.store_state === "shipped" || o.store_state === "delivered" || !!o.shipment;
     const buttons = [];
     const button = (action, label, enabled, run) => {
@@ -132,7 +133,7 @@
       }
     };
     actions.append(
-      button("ship", "Ship", authorized && !shipped, (b) => act(b, "Shipping…", () => admin("POST", "/admin/ship", { quote_id: q }),
+      button("ship", "Ship", shippable && !shipped, (b) => act(b, "Shipping…", () => admin("POST", "/admin/ship", { quote_id: q }),
         (r) => "Shipped with " + (r.shipment ? r.shipment.carrier + ", tracking " + r.shipment.tracking_number : "the carrier") +
                "; captured " + amount(r.captured) + ".")),
       button("capture", "Capture", authorized, (b) => act(b, "Capturing…", () => admin("POST", "/admin/capture", { quote_id: q }),

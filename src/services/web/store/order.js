@@ -13,11 +13,13 @@
   // One word for the cardholder, from the SET state and the store's.
   function stateOf(o) {
     const set = o.set_state || "", store = o.store_state || "";
+    const sent = store === "shipped" || store === "delivered";
     if (set === "refunded" || (o.refunded && o.refunded.amount > 0))
-      return set === "refunded" ? ["refunded", "Refunded"] : ["refunded", "Partly refunded"];
+      return ["refunded", sent ? "Shipped, " + (set === "refunded" ? "refunded" : "partly refunded")
+                                  : (set === "refunded" ? "Refunded" : "Partly refunded")];
     if (set === "declined") return ["declined", "Payment declined"];
     if (set === "reversed" || store === "cancelled") return ["cancelled", "Cancelled"];
-    if (store === "shipped" || store === "delivered") return ["shipped", set === "captured" ? "Shipped, paid" : "Shipped"];
+    if (sent) return ["shipped", set === "captured" ? "Shipped, paid" : "Shipped"];
     if (set === "captured") return ["captured", "Paid (captured)"];
     if (set === "authorized" || set === "capturing" || store === "paid") return ["authorized", "Paid (authorized), being prepared"];
     if (set === "authorizing") return ["", "Payment being authorized…"];
