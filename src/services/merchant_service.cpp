@@ -16,12 +16,17 @@
 //   GET  /admin/explorer/transactions, /admin/explorer/messages?tx=KEY, /admin/explorer/message?seq=N
 //                                every SET message this merchant sent or received (explorer.hpp),
 //                                each explained in the merchant's view
+//   POST /admin/refund           {"quote_id", "amount"?, "request_id"?}: refunds (CredReq)
+//   GET  /admin/settlement       every batch, open and closed: items, totals, net settled
+//   GET  /, /order, /office      the storefront, an order's page, the back office (web/store,
+//                                web/office; files under /static/)
 #include <array>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <thread>
 #include <deque>
+#include <map>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -51,6 +56,7 @@ class MerchantService final : public Service {
   MerchantService(const ServiceConfig& c, ServiceContext ctx) : ctx_(std::move(ctx)) {
     payment_url_ = c.setting_or("payment_url", "http://" + c.host + ":" + std::to_string(c.port) + "/set");
     admin_token_ = c.setting_or("admin_token", "");
+    wallet_url_ = c.setting_or("wallet_url", "");
   }
   ~MerchantService() override {
     {
@@ -156,7 +162,16 @@ class MerchantService final : public Service {
     r.push_back({"POST", "/admin/capture", json_types, [this](const net::Request& q) { return admin(q, [this](const json& b) { return capture(b, false); }); }});
     r.push_back({"POST", "/admin/close-batch", json_types, [this](const net::Request& q) { return admin(q, [this](const json&) { return close_batches(); }); }});
     add_explorer_routes(r);
-    add_static_routes(r);  // /static/*: the pages' scripts and styles
+    r.push_back({"POST", "/admin/refund", json_types, [this](const net::Request& q) { return admin(q, [this](const json& b) { return refund(b); }); }});
+    r.push_back({"GET", "/admin/settlement", {}, [this](const net::Request& q) { return admin(q, [this](const json&) { return settlement(); }); }});
+    // The pages (issue 7): the storefront hands the payment to the wallet, another origin on
+    // loopback, with a form POST (CSP form-action).
+    PageOptions store_pages;
+    store_pages.form_targets = {"http://127.0.0.1:*", "http://localhost:*"};
+    add_static_routes(r, store_pages);
+    add_page(r, "/", "store/index.html", store_pages);
+    add_page(r, "/order", "store/order.html", store_pages);
+    add_page(r, "/office", "office/index.html");
     return r;
   }
 
@@ -227,7 +242,7 @@ class MerchantService final : public Service {
     for (const auto& d : c.delivery)
       delivery.push_back({{"id", d.id}, {"name", d.name}, {"fee", d.fee}, {"min_hours", d.min_hours}});
     json j{{"store", c.merchant_id}, {"name", c.name}, {"currency", c.currency}, {"exp10", c.exp10},
-           {"items", items}, {"delivery", delivery}, {"brands", json::array({brand_})}};
+           {"items", items}, {"delivery", delivery}, {"brands", json::array({brand_})}, {"wallet_url", wallet_url_}};
     return net::Response::json(200, j.dump());
   }
 
@@ -380,10 +395,25 @@ class MerchantService final : public Service {
     }
     if (!list.ok()) return json_error(500, list.error().message);
     json out = json::array();
+    std::lock_guard store_lock(store_mu_);
     for (const auto& v : *list) {
       json o{{"order_id", v.order_id}, {"state", std::string(roles::purchase::to_string(v.state))},
-             {"amount", money_json(v.amount)}, {"xid", to_hex(v.xid)}};
+             {"amount", money_json(v.amount)}, {"xid", to_hex(v.xid)}, {"created_at", v.created_at}};
+      if (v.authorized) o["authorized"] = money_json(*v.authorized);
       if (v.captured) o["captured"] = money_json(*v.captured);
+      if (v.refunded) o["refunded"] = money_json(*v.refunded);
+      auto quote_id = store_->quote_for_payment(v.order_id);
+      if (quote_id.ok() && *quote_id) {
+        o["quote_id"] = **quote_id;
+        auto so = store_->order(**quote_id);
+        if (so.ok()) {
+          o["store_state"] = std::string(roles::commerce::order_state_name(so->state));
+          o["summary"] = so->quote.summary();
+          if (so->shipment)
+            o["shipment"] = {{"carrier", so->shipment->carrier}, {"tracking_number", so->shipment->tracking_number},
+                             {"handed_over_at", so->shipment->handed_over_at}};
+        }
+      }
       out.push_back(std::move(o));
     }
     return net::Response::json(200, json{{"orders", out}}.dump());
@@ -549,10 +579,177 @@ class MerchantService final : public Service {
     return net::Response::json(200, j.dump());
   }
 
+  // A refund (CredReq) of a captured order: `amount` minor units, by default all that was
+  // captured and not yet refunded. Never above what is left: that is checked here (409, nothing
+  // sent) and again by the gateway. A retry is never a second refund: a CredReq of the order
+  // still without answer is sent again first (the gateway answers it once), and a request_id
+  // seen before gets its first answer.
+  net::Response refund(const json& body) {
+    if (!body.contains("quote_id") || !body["quote_id"].is_string()) return json_error(400, "give {\"quote_id\": \"...\"}");
+    const std::string quote_id = body["quote_id"].get<std::string>();
+    std::optional<std::int64_t> asked;
+    if (body.contains("amount") && !body["amount"].is_null()) {
+      if (!body["amount"].is_number_integer() || body["amount"].get<std::int64_t>() <= 0)
+        return json_error(400, "\"amount\" is a positive whole number of minor units (cents)");
+      asked = body["amount"].get<std::int64_t>();
+    }
+    std::string request_id;
+    if (body.contains("request_id")) {
+      if (!body["request_id"].is_string() || body["request_id"].get<std::string>().size() > 100)
+        return json_error(400, "\"request_id\" is a string of at most 100 characters");
+      request_id = quote_id + "/" + body["request_id"].get<std::string>();
+    }
+    std::lock_guard order_lock(capture_mu_[std::hash<std::string>{}(quote_id) % capture_mu_.size()]);
+    if (!request_id.empty()) {
+      std::lock_guard lock(refunds_mu_);
+      auto seen = refunds_done_.find(request_id);
+      if (seen != refunds_done_.end()) {
+        json j = seen->second;
+        j["repeated"] = true;
+        j["message"] = "this refund request was done before: nothing more was refunded";
+        return net::Response::json(200, j.dump());
+      }
+    }
+    Result<std::pair<std::string, roles::purchase::OrderView>> set = Error(Errc::kIo, "");
+    {
+      std::lock_guard store_lock(store_mu_);
+      set = set_order(quote_id);
+    }
+    if (!set.ok()) return json_error(404, set.error().message);
+    const std::string order_id = set->first;
+    Result<Answer> pending = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      pending = merchant_->pending_credits(order_id);
+    }
+    if (!pending.ok()) return json_error(500, pending.error().message);
+    if (!pending->send.empty()) {
+      auto driven = drive(std::move(*pending));
+      if (!driven.ok()) return json_error(503, driven.error().message + "; an earlier refund is waiting for its answer: send the same request again later");
+      std::lock_guard store_lock(store_mu_);
+      json j = order_json(quote_id);
+      j["message"] = "an earlier refund had no answer from the gateway: it was sent again and is now recorded "
+                     "(nothing was refunded twice); ask again if you meant another refund";
+      return net::Response::json(200, j.dump());
+    }
+    const auto& v = set->second;
+    if (!v.captured || (v.state != roles::purchase::OrderState::kCaptured && v.state != roles::purchase::OrderState::kRefunded))
+      return json_error(409, "order " + quote_id + " is " + std::string(roles::purchase::to_string(v.state)) +
+                                 ": only a captured order can be refunded (nothing was sent)");
+    const roles::Money captured = *v.captured;
+    const std::int64_t before = v.refunded ? v.refunded->amount : 0;
+    const std::int64_t left = captured.amount - before;
+    auto with = [&](std::int64_t minor) { return roles::Money{captured.currency, minor, captured.amt_exp10}; };
+    if (left <= 0)
+      return json_error(409, "order " + quote_id + " is refunded in full already (" + roles::format_amount(with(before)) +
+                                 " of " + roles::format_amount(captured) + "); nothing was sent");
+    const std::int64_t amount = asked.value_or(left);
+    if (amount > left)
+      return json_error(409, roles::format_amount(with(amount)) + " is more than the " + roles::format_amount(with(left)) +
+                                 " that can still be refunded (captured " + roles::format_amount(captured) + ", refunded " +
+                                 roles::format_amount(with(before)) + "); nothing was sent");
+    Result<Answer> a = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      a = merchant_->credit(order_id, with(amount));
+    }
+    if (!a.ok()) return json_error(409, a.error().message);
+    auto driven = drive(std::move(*a));
+    if (!driven.ok()) return json_error(503, driven.error().message + "; send the same request again later (the refund is made once)");
+    json j;
+    {
+      std::lock_guard store_lock(store_mu_);
+      j = order_json(quote_id);
+    }
+    const std::int64_t after = j.contains("refunded") ? j["refunded"]["amount"].get<std::int64_t>() : 0;
+    if (after - before != amount)
+      return json_error(409, "the payment gateway refused the refund of " + roles::format_amount(with(amount)) +
+                                 " (refunded so far: " + roles::format_amount(with(after)) + ")");
+    j["refund"] = money_json(with(amount));
+    j["message"] = "refunded " + roles::format_amount(with(amount));
+    if (!request_id.empty()) {
+      std::lock_guard lock(refunds_mu_);
+      if (refunds_done_.size() > 10000) refunds_done_.clear();
+      refunds_done_[request_id] = j;
+    }
+    return net::Response::json(200, j.dump());
+  }
+
+  // The settlement report: every batch the merchant knows, with what the merchant recorded in it
+  // (captures, capture reversals, credits, credit reversals), its totals per kind and, once the
+  // gateway closed it, the net settled (BatchAdminRes SettlementInfo) and the gateway's totals.
+  net::Response settlement() {
+    Result<std::vector<roles::purchase::OrderView>> all = Error(Errc::kIo, "");
+    Result<std::vector<std::int64_t>> ids = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      ids = merchant_->batches();
+      all = merchant_->orders();
+    }
+    if (!ids.ok()) return json_error(500, ids.error().message);
+    if (!all.ok()) return json_error(500, all.error().message);
+    std::map<std::string, std::string> quote_of_xid;  // hex XID -> quote id
+    {
+      std::lock_guard store_lock(store_mu_);
+      for (const auto& o : *all) {
+        auto q = store_->quote_for_payment(o.order_id);
+        if (q.ok() && *q) quote_of_xid[to_hex(o.xid)] = **q;
+      }
+    }
+    json out = json::array();
+    for (std::int64_t b : *ids) {
+      Result<std::optional<roles::purchase::MerchantBatchView>> view = Error(Errc::kIo, "");
+      Result<std::vector<roles::BatchItem>> items = Error(Errc::kIo, "");
+      {
+        std::lock_guard lock(mu_);
+        view = merchant_->batch(b);
+        items = merchant_->batch_items(b);
+      }
+      if (!view.ok()) return json_error(500, view.error().message);
+      if (!items.ok()) return json_error(500, items.error().message);
+      json jb{{"batch_id", b}, {"state", *view && (*view)->closed ? "closed" : "open"}};
+      json list = json::array();
+      std::map<std::string, std::pair<std::int64_t, std::int64_t>> per_kind;  // kind -> count, amount
+      for (const auto& i : *items) {
+        const std::string kind(roles::batch_item_kind_name(i.kind));
+        json ji{{"sequence", i.sequence}, {"kind", kind}, {"xid", i.xref}, {"amount", money_json(i.amount)}};
+        auto q = quote_of_xid.find(i.xref);
+        if (q != quote_of_xid.end()) ji["quote_id"] = q->second;
+        list.push_back(std::move(ji));
+        per_kind[kind].first += 1;
+        per_kind[kind].second += i.amount.amount;
+      }
+      jb["items"] = std::move(list);
+      json kinds = json::object();
+      for (const auto& [kind, t] : per_kind) kinds[kind] = {{"count", t.first}, {"amount", t.second}};
+      jb["by_kind"] = std::move(kinds);
+      const roles::purchase::BatchTotalsView mine = roles::purchase::totals_of(*items);
+      auto totals_json = [](const roles::purchase::BatchTotalsView& t) {
+        return json{{"currency", t.currency}, {"count_debit", t.count_debit}, {"amount_debit", t.amount_debit},
+                    {"count_credit", t.count_credit}, {"amount_credit", t.amount_credit}, {"net", t.net}};
+      };
+      jb["totals"] = totals_json(mine);
+      jb["exp10"] = items->empty() ? store_->config().exp10 : items->front().amount.amt_exp10;
+      if (*view) {
+        const auto& v = **view;
+        if (v.settled_net) jb["settled_net"] = *v.settled_net;
+        if (v.gateway_totals) {
+          jb["gateway_totals"] = totals_json(*v.gateway_totals);
+          jb["reconciled"] = roles::purchase::reconcile_totals(mine, *v.gateway_totals).empty();
+        }
+        jb["updated_at"] = v.updated_at;
+      }
+      out.push_back(std::move(jb));
+    }
+    return net::Response::json(200, json{{"batches", out}}.dump());
+  }
+
   ServiceContext ctx_;
   detail::RealWorld world_;
   Trust trust_;
-  std::string brand_, payment_url_, admin_token_;
+  std::string brand_, payment_url_, admin_token_, wallet_url_;
+  std::mutex refunds_mu_;
+  std::map<std::string, json> refunds_done_;  // "<quote id>/<request_id>" -> the answer
   std::mutex mu_;        // the SET engine
   std::mutex store_mu_;  // the storefront (taken before mu_ when both are needed)
   std::array<std::mutex, 16> capture_mu_;  // per order (striped), taken before the others

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -339,6 +340,162 @@ TEST_F(ServicesTest, BadInputOverTheWireGetsClearAnswersAndTheServiceGoesOn) {
   auto r = services::buy(*wallet_, store_, form("BK-SET", 1));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->entry.status, roles::purchase::WalletStatus::kAuthorized);
+}
+
+// ---- the merchant's pages and back office (issue 7 items 1 and 3) ----------------------------
+
+std::string header_of(const net::Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k.size() != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < k.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(k[i])) == std::tolower(static_cast<unsigned char>(name[i]));
+    if (same) return v;
+  }
+  return "";
+}
+
+net::Response http_get(const std::string& url, const std::string& token = "") {
+  auto u = net::Url::parse(url);
+  EXPECT_TRUE(u.ok()) << url;
+  net::ClientOptions co;
+  if (!token.empty()) co.headers.emplace_back("Authorization", "Bearer " + token);
+  auto r = net::get(*u, co);
+  EXPECT_TRUE(r.ok()) << url << ": " << (r.ok() ? "" : r.error().message);
+  return r.ok() ? *r : net::Response{};
+}
+
+TEST_F(ServicesTest, TheStorefrontAndBackOfficePagesAreServedWithTheirPolicy) {
+  auto page = http_get(store_ + "/");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("id=\"order-form\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"pay-with-set\""), std::string::npos);
+  const std::string csp = header_of(page, "Content-Security-Policy");
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << csp;
+  // The storefront's form may hand the payment to a wallet on loopback, and nowhere else.
+  EXPECT_NE(csp.find("form-action 'self' http://127.0.0.1:* http://localhost:*;"), std::string::npos) << csp;
+  EXPECT_EQ(header_of(page, "X-Content-Type-Options"), "nosniff");
+
+  auto js = http_get(store_ + "/static/store/store.js");
+  ASSERT_EQ(js.status, 200);
+  EXPECT_EQ(js.content_type, "text/javascript; charset=utf-8");
+  EXPECT_NE(js.body.find("wallet-handoff"), std::string::npos);
+  for (const char* path : {"/order?quote=Q-none", "/static/store/order.js", "/static/office/office.js",
+                           "/static/common.css", "/static/common.js"})
+    EXPECT_EQ(http_get(store_ + path).status, 200) << path;
+  // The back office posts no form anywhere else.
+  auto office = http_get(store_ + "/office");
+  ASSERT_EQ(office.status, 200);
+  EXPECT_NE(office.body.find("id=\"token\""), std::string::npos);
+  EXPECT_NE(header_of(office, "Content-Security-Policy").find("form-action 'self';"), std::string::npos);
+
+  // The catalog names the cardholder's wallet (provision: the wallet's listen address).
+  auto catalog = http_get(store_ + "/store/catalog");
+  ASSERT_EQ(catalog.status, 200);
+  json wallet_config = json::parse(slurp(dir_ / deployment_["wallet"].get<std::string>()));
+  EXPECT_EQ(json::parse(catalog.body)["wallet_url"], "http://" + wallet_config["listen"].get<std::string>());
+}
+
+TEST_F(ServicesTest, TheBackOfficeRefundsACapturedOrderOnceAndNeverAboveTheCapture) {
+  auto r = services::buy(*wallet_, store_, form("BK-SET", 1));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const std::string q = r->quote.quote_id;
+  const std::int64_t total = r->quote.amount.amount;
+  ASSERT_GE(total, 4);
+  auto order = [&] {
+    auto u = net::Url::parse(store_ + "/store/order");
+    auto o = net::post(*u, net::kJson, json{{"quote_id", q}}.dump());
+    EXPECT_TRUE(o.ok() && o->status == 200);
+    return o.ok() ? json::parse(o->body) : json{};
+  };
+
+  // Not captured: refused, nothing sent.
+  auto early = admin_post("/admin/refund", {{"quote_id", q}});
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_NE(early.body.find("only a captured order"), std::string::npos) << early.body;
+  EXPECT_EQ(admin_post("/admin/refund", {{"quote_id", "Q-none"}}).status, 404);
+  EXPECT_EQ(admin_post("/admin/refund", {{"quote_id", q}, {"amount", -5}}).status, 400);
+
+  ASSERT_EQ(admin_post("/admin/ship", {{"quote_id", q}}).status, 200);
+  // Above the capture: refused, nothing moved.
+  auto too_much = admin_post("/admin/refund", {{"quote_id", q}, {"amount", total + 1}});
+  EXPECT_EQ(too_much.status, 409) << too_much.body;
+  EXPECT_NE(too_much.body.find("nothing was sent"), std::string::npos) << too_much.body;
+  EXPECT_FALSE(order().contains("refunded"));
+  EXPECT_TRUE(invariants().empty());
+
+  // A part, then the same request again (a retry): refunded once.
+  const std::int64_t part = total / 4;
+  auto first = admin_post("/admin/refund", {{"quote_id", q}, {"amount", part}, {"request_id", "r-1"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(json::parse(first.body)["refunded"]["amount"], part);
+  auto retry = admin_post("/admin/refund", {{"quote_id", q}, {"amount", part}, {"request_id", "r-1"}});
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(json::parse(retry.body)["repeated"], true);
+  EXPECT_EQ(order()["refunded"]["amount"], part);
+  // The rest (the default amount), then nothing is left.
+  auto rest = admin_post("/admin/refund", {{"quote_id", q}});
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  EXPECT_EQ(json::parse(rest.body)["refund"]["amount"], total - part);
+  json after = order();
+  EXPECT_EQ(after["refunded"]["amount"], total);
+  EXPECT_EQ(after["set_state"], "refunded");
+  auto more = admin_post("/admin/refund", {{"quote_id", q}, {"amount", 1}});
+  EXPECT_EQ(more.status, 409) << more.body;
+  EXPECT_NE(more.body.find("refunded in full"), std::string::npos) << more.body;
+  EXPECT_TRUE(invariants().empty());
+
+  // The orders list shows the quote, the shipment and the amounts.
+  auto list = http_get(store_ + "/admin/orders", admin_token_);
+  ASSERT_EQ(list.status, 200);
+  json mine;
+  const json listed = json::parse(list.body);
+  for (const auto& o : listed["orders"])
+    if (o.value("quote_id", "") == q) mine = o;
+  ASSERT_TRUE(mine.is_object()) << list.body;
+  EXPECT_EQ(mine["state"], "refunded");
+  EXPECT_EQ(mine["store_state"], "shipped");
+  EXPECT_FALSE(mine["shipment"]["tracking_number"].get<std::string>().empty());
+  EXPECT_EQ(mine["captured"]["amount"], total);
+  EXPECT_EQ(mine["refunded"]["amount"], total);
+  EXPECT_EQ(mine["authorized"]["amount"], total);
+
+  // Closing the day: the report lists the closed batch with the capture, both refunds and its net.
+  auto closed = admin_post("/admin/close-batch", json::object());
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  auto report = http_get(store_ + "/admin/settlement", admin_token_);
+  ASSERT_EQ(report.status, 200) << report.body;
+  json batch;
+  const json reported = json::parse(report.body);
+  for (const auto& b : reported["batches"])
+    for (const auto& i : b["items"])
+      if (i.value("quote_id", "") == q && i["kind"] == "credit") batch = b;
+  ASSERT_TRUE(batch.is_object()) << report.body;
+  EXPECT_EQ(batch["state"], "closed");
+  ASSERT_TRUE(batch.contains("settled_net")) << batch.dump();
+  EXPECT_EQ(batch["settled_net"], batch["totals"]["net"]);
+  EXPECT_EQ(batch["reconciled"], true);
+  std::int64_t credited = 0;
+  for (const auto& i : batch["items"])
+    if (i.value("quote_id", "") == q && i["kind"] == "credit") credited += i["amount"]["amount"].get<std::int64_t>();
+  EXPECT_EQ(credited, total);
+  EXPECT_TRUE(invariants().empty());
+}
+
+TEST_F(ServicesTest, EveryBackOfficeRouteWantsTheToken) {
+  for (const char* path : {"/admin/orders", "/admin/settlement"}) {
+    EXPECT_EQ(http_get(store_ + path).status, 401) << path;
+    EXPECT_EQ(http_get(store_ + path, "wrong-token").status, 401) << path;
+  }
+  for (const char* path : {"/admin/ship", "/admin/capture", "/admin/refund", "/admin/close-batch"}) {
+    auto u = net::Url::parse(store_ + path);
+    ASSERT_TRUE(u.ok());
+    auto none = net::post(*u, net::kJson, R"({"quote_id":"Q-none"})");
+    ASSERT_TRUE(none.ok());
+    EXPECT_EQ(none->status, 401) << path;
+    EXPECT_EQ(admin_post(path, {{"quote_id", "Q-none"}}, "wrong-token").status, 401) << path;
+  }
 }
 
 TEST_F(ServicesTest, WalletRefusesAnInitiationWhoseAmountDiffersFromTheQuote) {

@@ -229,6 +229,7 @@ int run_provision(const ProvisionOptions& o, std::ostream& out, std::ostream& er
                                                       {"storefront_db", "../data/shop.db"},
                                                       {"carrier_name", m.carrier_name}, {"admin_token", admin_token},
                                                       {"payment_url", url(o, 5) + "/set"},
+                                                      {"wallet_url", url(o, 7)},
                                                       {"catalog", catalog}, {"delivery", delivery}}}}));
 
     // ---- the registration CAs (CCA, MCA, PCA of brand Atlas) as a CA directory ----

@@ -463,12 +463,23 @@ Status Storefront::link_payment(std::string_view quote_id, std::string_view orde
   return st.bind(1, quote_id).bind(2, order_ref).run();
 }
 
-Result<std::optional<std::string>> Storefront::payment_ref(std::string_view quote_id) {
-  OPENSET_TRY(store::Statement st, db_.prepare("SELECT order_ref FROM payment_refs WHERE quote_id = ?"));
-  st.bind(1, quote_id);
+namespace {
+// The one text value `query` (with one parameter) selects, if any.
+Result<std::optional<std::string>> text_of(store::Database& db, std::string_view query, std::string_view key) {
+  OPENSET_TRY(store::Statement st, db.prepare(query));
+  st.bind(1, key);
   OPENSET_TRY(bool row, st.step());
   if (!row) return std::optional<std::string>();
   return std::optional<std::string>(st.column_text(0));
+}
+}  // namespace
+
+Result<std::optional<std::string>> Storefront::payment_ref(std::string_view quote_id) {
+  return text_of(db_, "SELECT order_ref FROM payment_refs WHERE quote_id = ?", quote_id);
+}
+
+Result<std::optional<std::string>> Storefront::quote_for_payment(std::string_view order_ref) {
+  return text_of(db_, "SELECT quote_id FROM payment_refs WHERE order_ref = ?", order_ref);
 }
 
 // ---- the carrier -------------------------------------------------------------------------

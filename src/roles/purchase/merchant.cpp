@@ -771,6 +771,20 @@ Result<Answer> Merchant::credit(std::string_view order_id, const Money& amount,
 Result<Answer> Merchant::reverse_credit(std::string_view order_id, const Money& amount) {
   return send_adjustment(order_id, "credrev", amount);
 }
+Result<Answer> Merchant::pending_credits(std::string_view order_id) {
+  OPENSET_TRY(store::Statement q,
+              sql::prepare(db_,
+                           "SELECT request FROM merchant_adjustments WHERE order_id = ? AND kind = 'cred' AND "
+                           "state = 'sent' ORDER BY created_at, rrpid",
+                           order_id));
+  Answer a;
+  for (;;) {
+    OPENSET_TRY(bool row, q.step());
+    if (!row) break;
+    a.send.push_back(Outgoing{Peer::kGateway, "CredReq", q.column_blob(0)});
+  }
+  return a;
+}
 
 // Builds and records one AuthRevReq / CapRevReq / CredReq / CredRevReq for an order the gateway
 // authorized. The amounts and the order's state are the gateway's to judge (it answers with an

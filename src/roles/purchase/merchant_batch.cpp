@@ -282,12 +282,9 @@ Result<Answer> Merchant::on_batch_admin_res(const asn1::MessageWrapper& w, ByteV
   return Answer{};
 }
 
-Result<std::vector<std::int64_t>> Merchant::open_batches() {
-  OPENSET_TRY(store::Statement q,
-              sql::prepare(db_,
-                           "SELECT DISTINCT i.batch_id FROM merchant_batch_items i WHERE NOT EXISTS "
-                           "(SELECT 1 FROM merchant_batches b WHERE b.batch_id = i.batch_id AND b.closed = 1) "
-                           "ORDER BY i.batch_id"));
+namespace {
+Result<std::vector<std::int64_t>> batch_ids(store::Database& db, const char* query) {
+  OPENSET_TRY(store::Statement q, sql::prepare(db, query));
   std::vector<std::int64_t> out;
   for (;;) {
     OPENSET_TRY(bool row, q.step());
@@ -295,6 +292,20 @@ Result<std::vector<std::int64_t>> Merchant::open_batches() {
     out.push_back(q.column_int64(0));
   }
   return out;
+}
+}  // namespace
+
+Result<std::vector<std::int64_t>> Merchant::open_batches() {
+  return batch_ids(db_,
+                   "SELECT DISTINCT i.batch_id FROM merchant_batch_items i WHERE NOT EXISTS "
+                   "(SELECT 1 FROM merchant_batches b WHERE b.batch_id = i.batch_id AND b.closed = 1) "
+                   "ORDER BY i.batch_id");
+}
+
+Result<std::vector<std::int64_t>> Merchant::batches() {
+  return batch_ids(db_,
+                   "SELECT batch_id FROM merchant_batch_items UNION SELECT batch_id FROM merchant_batches "
+                   "ORDER BY batch_id");
 }
 
 Result<std::optional<MerchantBatchView>> Merchant::batch(std::int64_t batch_id) {

@@ -148,6 +148,17 @@ TEST_F(Shop, AcceptanceReservesStockOnceAndQuotesExpire) {
   EXPECT_FALSE(store.accept(env, "Q-unknown").ok());
 }
 
+TEST_F(Shop, APaymentRefLeadsBackToItsQuote) {
+  auto a = store.quote(env, form({{"BK-APPLIED", 1}}));
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(store.quote_for_payment("ORD-1")->has_value());
+  ASSERT_TRUE(store.link_payment(a->quote_id, "ORD-1").ok());
+  EXPECT_EQ(*store.payment_ref(a->quote_id), std::optional<std::string>("ORD-1"));
+  EXPECT_EQ(*store.quote_for_payment("ORD-1"), std::optional<std::string>(a->quote_id));
+  EXPECT_FALSE(store.link_payment(a->quote_id, "ORD-2").ok());
+  EXPECT_FALSE(store.quote_for_payment("ORD-2")->has_value());
+}
+
 TEST_F(Shop, ADeclinedOrderIsCancelledAndItsStockReturns) {
   auto q = store.quote(env, form({{"BK-APPLIED", 3}, {"BK-SET", 1}}));
   ASSERT_TRUE(q.ok());

@@ -244,6 +244,27 @@ TEST_P(AdjustTest, ReplayedCredReqGetsTheFirstAnswerAndRefundsOnce) {
   EXPECT_EQ(ledger(), (Ledger{0, 3500, 3500}));
 }
 
+TEST_P(AdjustTest, ACredReqLeftWithoutAnswerIsPendingAndSentAgainRefundsOnce) {
+  w->start();
+  World::Run r = bought(5000);
+  capture(r.order_id);
+  EXPECT_TRUE(must(w->merchant_engine->pending_credits(r.order_id)).send.empty());
+  // The CredReq reaches the gateway (money moves) but its CredRes is lost.
+  Answer sent = must(w->merchant_engine->credit(r.order_id, usd(1500)));
+  ASSERT_TRUE(w->to_gateway(sent.send.at(0).message).ok());
+  EXPECT_EQ(ledger(), (Ledger{0, 3500, 3500}));
+  EXPECT_FALSE(must(w->merchant_engine->order(r.order_id)).refunded.has_value());
+  Answer pending = must(w->merchant_engine->pending_credits(r.order_id));
+  ASSERT_EQ(pending.send.size(), 1u);
+  EXPECT_EQ(pending.send[0].message, sent.send[0].message);
+  // Sent again: the gateway's first answer; the merchant records it; nothing moves twice.
+  round(std::move(pending));
+  EXPECT_EQ(last_code(), 0);
+  EXPECT_EQ(ledger(), (Ledger{0, 3500, 3500}));
+  EXPECT_EQ(must(w->merchant_engine->order(r.order_id)).refunded, usd(1500));
+  EXPECT_TRUE(must(w->merchant_engine->pending_credits(r.order_id)).send.empty());
+}
+
 TEST_P(AdjustTest, AnotherMerchantCannotRefundTheCapture) {
   w->start();
   World::Run r = bought(5000);

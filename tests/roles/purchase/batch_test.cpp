@@ -130,6 +130,8 @@ TEST_P(BatchTest, ClosingTheDaysBatchSettlesItsNetBetweenTheBanks) {
   EXPECT_EQ(mine, (BatchTotalsView{840, 3, 10000, 2, 3000, 7000}));
   // Before the close: 70.00 owed to the merchant, unsettled; the issuer owes it to the acquirer.
   EXPECT_EQ(books(), (Books{7000, 0, 7000, 0, 7000, 0, 7000}));
+  EXPECT_EQ(must(w->merchant_engine->batches()), std::vector<std::int64_t>{1});
+  EXPECT_EQ(must(w->merchant_engine->open_batches()), std::vector<std::int64_t>{1});
 
   admin(BatchOperation::kClose, 1);
   EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
@@ -144,6 +146,9 @@ TEST_P(BatchTest, ClosingTheDaysBatchSettlesItsNetBetweenTheBanks) {
   // After: the merchant is credited exactly the net, the issuer cleared it with the acquirer.
   EXPECT_EQ(books(), (Books{0, 7000, 0, 7000, 0, -7000, 7000}));
   EXPECT_EQ(must(w->gateway_engine->batch(1))->state, "closed");
+  // The closed batch is still listed (the settlement report), no longer open.
+  EXPECT_EQ(must(w->merchant_engine->batches()), std::vector<std::int64_t>{1});
+  EXPECT_TRUE(must(w->merchant_engine->open_batches()).empty());
   // What the acquirer settled is what the merchant recorded.
   auto settled = must(w->acquirer->settled_items("MER-0001", "1"));
   EXPECT_EQ(settled.size(), 5u);
@@ -365,6 +370,8 @@ TEST_P(BatchTest, OpenListAndPurge) {
   admin(BatchOperation::kPurge, 8);
   EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kSuccess));
   EXPECT_EQ(must(w->gateway_engine->batch(8))->state, "purged");
+  // Both batches are known to the merchant (8 from its BatchAdminRes, without items).
+  EXPECT_EQ(must(w->merchant_engine->batches()), (std::vector<std::int64_t>{7, 8}));
   admin(std::nullopt, 8, true);
   EXPECT_EQ(last_status(), static_cast<std::int64_t>(BAStatus::kUnknownBatchID));
   // A closed batch cannot be purged either.

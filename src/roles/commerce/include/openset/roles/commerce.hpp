@@ -175,6 +175,8 @@ class Storefront {
   // to another value kInvalidArgument.
   Status link_payment(std::string_view quote_id, std::string_view order_ref);
   Result<std::optional<std::string>> payment_ref(std::string_view quote_id);
+  // The other way: the quote a SET order (its order ref) pays for; nullopt when none.
+  Result<std::optional<std::string>> quote_for_payment(std::string_view order_ref);
   Result<StoreOrder> order(std::string_view quote_id);
   Result<std::vector<StoreOrder>> orders();
   // Current stock of an item.

@@ -135,6 +135,10 @@ class Merchant {
   // merchant's batch `batch_id` (newBatchID; default: the gateway's open batch).
   Result<Answer> credit(std::string_view order_id, const Money& amount,
                         std::optional<std::int64_t> batch_id = std::nullopt);
+  // The order's CredReqs still waiting for their CredRes (the gateway did not answer), as they
+  // were first sent: sending one again gets the gateway's first answer or the refund now, never a
+  // second refund (the gateway is idempotent on the RRPID). Empty: none pending.
+  Result<Answer> pending_credits(std::string_view order_id);
   // CredRevReq: reverses an earlier refund of `amount` of the order.
   Result<Answer> reverse_credit(std::string_view order_id, const Money& amount);
 
@@ -176,6 +180,9 @@ class Merchant {
   Result<BatchTotalsView> batch_totals(std::int64_t batch_id);
   // The batches the merchant has confirmed items in and has not seen closed, oldest first.
   Result<std::vector<std::int64_t>> open_batches();
+  // Every batch the merchant knows, open or closed (items confirmed in it, or a BatchAdminRes
+  // about it), oldest first: the settlement report's list.
+  Result<std::vector<std::int64_t>> batches();
   // The AuthReqs of orders still waiting for their AuthRes (state authorizing), as they were
   // first sent: after a restart the merchant sends them again (the gateway answers a repeated
   // AuthReq with its first AuthRes, or authorizes it now) and the orders complete without the
