@@ -15,7 +15,8 @@
 //   POST /api/inquire           {id, passphrase}: SET's InqReq to the merchant; the log follows
 //   POST /api/register/start    {pan, expiry, label}: CardCInitReq, RegFormReq -> the CA's form
 //   POST /api/register/finish   {session, answers, passphrase, passphrase_again}: CertReq -> a new card
-//   GET  /, /pay, /history, /register: the pages (src/services/web/wallet)
+//   GET  /api/explorer/...      the protocol explorer over the wallet's trail, the cardholder's view
+//   GET  /, /pay, /history, /register, /explorer: the pages (src/services/web/wallet, web/explorer)
 //
 // The service refuses to listen anywhere but the loopback interface, answers only requests whose
 // Host is its own loopback address (a DNS-rebinding page cannot reach it), and takes the JSON
@@ -38,6 +39,7 @@
 #include "internal.hpp"
 #include "openset/crypto/x509.hpp"
 #include "openset/roles/commerce.hpp"
+#include "openset/services/explorer.hpp"
 #include "openset/services/registration_client.hpp"
 #include "openset/services/wallet_client.hpp"
 #include "openset/services/web.hpp"
@@ -150,6 +152,17 @@ CREATE TABLE IF NOT EXISTS wallet_ui_purchases (
     add_page(r, "/pay", "wallet/pay.html");
     add_page(r, "/history", "wallet/history.html");
     add_page(r, "/register", "wallet/register.html");
+    // The protocol explorer's page, the cardholder's view of the wallet's own trail.
+    r.push_back({"GET", "/explorer", {}, [](const net::Request&) {
+                   net::Response page = web_file("explorer/index.html");
+                   const std::string merchant = R"(data-api="/admin/explorer" data-token="admin")";
+                   auto at = page.body.find(merchant);
+                   if (at != std::string::npos) page.body.replace(at, merchant.size(), R"(data-api="/api/explorer" data-token="none")");
+                   return page;
+                 }});
+    r.push_back({"GET", "/api/explorer/transactions", {}, [this](const net::Request& q) { return guarded(q, false, [&] { return explorer_transactions(); }); }});
+    r.push_back({"GET", "/api/explorer/messages", {}, [this](const net::Request& q) { return guarded(q, false, [&] { return explorer_messages(q, false); }); }});
+    r.push_back({"GET", "/api/explorer/message", {}, [this](const net::Request& q) { return guarded(q, false, [&] { return explorer_messages(q, true); }); }});
     r.push_back({"POST", "/pay", {"application/x-www-form-urlencoded"}, [this](const net::Request& q) { return guarded(q, false, [&] { return receive(q); }); }});
     r.push_back({"GET", "/api/handoff", {}, [this](const net::Request& q) { return guarded(q, false, [&] { return handoff(q); }); }});
     r.push_back({"GET", "/api/cards", {}, [this](const net::Request& q) { return guarded(q, false, [&] { return cards_json(); }); }});
@@ -521,6 +534,47 @@ CREATE TABLE IF NOT EXISTS wallet_ui_purchases (
     auto e = services::inquire(**handle, id, row->second.payment_url);
     if (!e.ok()) return json_error(502, "the merchant did not answer the inquiry: " + e.error().message);
     return net::Response::json(200, entry_json(*e).dump());
+  }
+
+  // ---- the protocol explorer: the wallet's trail in the cardholder's view (explorer.hpp) ----
+  net::Response explorer_transactions() {
+    Result<std::vector<roles::purchase::LogEntry>> entries = Error(Errc::kIo, "");
+    std::vector<roles::purchase::Transaction> all;
+    {
+      std::lock_guard lock(db_mu_);
+      entries = roles::purchase::wallet_history(*db_);
+      if (entries.ok())
+        for (const auto& e : *entries) {
+          auto t = roles::purchase::wallet_transaction(*db_, e.id);
+          if (t.ok()) all.push_back(std::move(*t));
+        }
+    }
+    json out = json::array();
+    for (const auto& t : all) out.push_back(explorer::trail_summary_json(t));
+    return net::Response::json(200, json{{"viewer", "cardholder"}, {"transactions", out}}.dump());
+  }
+
+  // ?tx=<purchase id>: its messages; with `one`, &seq=<n>: that message explained.
+  net::Response explorer_messages(const net::Request& q, bool one) {
+    auto params = query_params(q.target);
+    if (!params.ok() || !params->contains("tx")) return json_error(400, "give ?tx=<purchase number>");
+    std::int64_t id = 0, seq = 0;
+    try {
+      id = std::stoll(params->at("tx"));
+      if (one) seq = std::stoll(params->contains("seq") ? params->at("seq") : "0");
+    } catch (const std::exception&) {
+      return json_error(400, "tx and seq are numbers");
+    }
+    Result<roles::purchase::Transaction> t = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(db_mu_);
+      t = roles::purchase::wallet_transaction(*db_, id);
+    }
+    if (!t.ok()) return json_error(404, "no purchase " + params->at("tx") + " in this wallet");
+    if (!one) return net::Response::json(200, explorer::trail_json(*t).dump());
+    auto explained = explorer::explain_trail_message(*t, seq);
+    if (!explained) return json_error(404, "no message " + std::to_string(seq) + " in purchase " + params->at("tx"));
+    return net::Response::json(200, explained->dump());
   }
 
   // ---- registering a card (SET certificate registration, Book 2 §3) ----
