@@ -213,6 +213,8 @@ TEST_F(ServicesTest, TheProtocolExplorerShowsTheMerchantsViewBehindTheAdminToken
   auto page = admin_get("/explorer", "none");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("explorer.js"), std::string::npos);
+  for (const char* id : {"id=\"transactions\"", "id=\"message-tree\"", "id=\"viewer\"", "id=\"diagram\""})
+    EXPECT_NE(page.body.find(id), std::string::npos) << id;
   EXPECT_EQ(admin_get("/static/explorer/explorer.js", "none").status, 200);
 
   auto txs = admin_get("/admin/explorer/transactions");
