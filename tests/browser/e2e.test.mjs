@@ -51,6 +51,18 @@ async function assertNoPan(where) {
 
 const digits = (text) => text.replace(/[^0-9]/g, "");
 
+// Every story step leaves a screenshot of the page it failed on (failed-<n>.png).
+function story(name, body) {
+  test(name, async () => {
+    try {
+      await body();
+    } catch (e) {
+      await page.screenshot({ path: join(SHOTS, "failed-" + name.split(".")[0] + ".png"), fullPage: true }).catch(() => {});
+      throw e;
+    }
+  });
+}
+
 before(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -80,7 +92,7 @@ after(async () => {
 let quoteTotal = "";
 let quoteId = "";
 
-test("1. the storefront explains what is wrong with the order form", async () => {
+story("1. the storefront explains what is wrong with the order form", async () => {
   await page.goto(STORE + "/");
   await page.locator("[data-sku]").first().waitFor();
   await shot("store-catalog");
@@ -105,7 +117,7 @@ test("1. the storefront explains what is wrong with the order form", async () =>
   await shot("store-form-errors");
 });
 
-test("2. shop, pay with SET in the wallet: a wrong passphrase sends nothing, the right one pays", async () => {
+story("2. shop, pay with SET in the wallet: a wrong passphrase sends nothing, the right one pays", async () => {
   await page.goto(STORE + "/");
   const book = page.locator('[data-sku="BK-SET"]');
   await book.waitFor();
@@ -159,7 +171,7 @@ test("2. shop, pay with SET in the wallet: a wrong passphrase sends nothing, the
   await shot("store-order-paid");
 });
 
-test("3. the wallet refuses an initiation whose amount is not what the store quoted", async () => {
+story("3. the wallet refuses an initiation whose amount is not what the store quoted", async () => {
   await page.goto(STORE + "/");
   await page.locator("[data-sku]").first().waitFor();
   // A page that tampers with the initiation on its way to the wallet.
@@ -194,7 +206,7 @@ test("3. the wallet refuses an initiation whose amount is not what the store quo
 
 let tracking = "";
 
-test("4. the back office ships, captures, refunds and closes the day's batch", async () => {
+story("4. the back office ships, captures, refunds and closes the day's batch", async () => {
   await page.goto(STORE + "/office");
   await page.fill("#token", "not-the-token");
   await page.press("#token", "Enter");
@@ -223,7 +235,7 @@ test("4. the back office ships, captures, refunds and closes the day's batch", a
   await shot("office-settlement");
 });
 
-test("5. the wallet's history shows the shipment; SET's inquiry brings the capture", async () => {
+story("5. the wallet's history shows the shipment; SET's inquiry brings the capture", async () => {
   await page.goto(WALLET + "/history");
   const row = page.locator("#history tbody tr").first();
   await row.waitFor();
@@ -238,10 +250,10 @@ test("5. the wallet's history shows the shipment; SET's inquiry brings the captu
   await shot("wallet-history");
 });
 
-test("6. the protocol explorer shows the merchant's view without a PAN", async () => {
+story("6. the protocol explorer shows the merchant's view without a PAN", async () => {
   await page.goto(STORE + "/explorer");
   // The back office's token is in this tab's sessionStorage already.
-  const tx = page.locator("#transactions [data-tx]", { hasText: "PReq" }).first();
+  const tx = page.locator("#transactions [data-tx]", { hasText: /\bPReq\b/ }).first();
   await tx.waitFor();
   await tx.click();
   const preq = page.locator('[data-type="PReq"]').first();
@@ -273,7 +285,7 @@ test("6. the protocol explorer shows the merchant's view without a PAN", async (
   await shot("explorer-cardholder");
 });
 
-test("7. a new card is registered from the wallet (SET cardholder registration)", async () => {
+story("7. a new card is registered from the wallet (SET cardholder registration)", async () => {
   await page.goto(WALLET + "/register");
   const typo = SPARE.pan.slice(0, -1) + (SPARE.pan.endsWith("0") ? "1" : "0");
   await page.fill("#pan", typo);
@@ -300,7 +312,7 @@ test("7. a new card is registered from the wallet (SET cardholder registration)"
   await shot("wallet-cards");
 });
 
-test("8. the pages fit a phone's screen", async () => {
+story("8. the pages fit a phone's screen", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   for (const [url, name] of [[STORE + "/", "phone-store"], [WALLET + "/history", "phone-wallet-history"], [STORE + "/office", "phone-office"]]) {
     await page.goto(url);

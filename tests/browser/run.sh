@@ -58,7 +58,7 @@ for _ in $(seq 1 240); do
 done
 grep -q "The ecosystem is up" "$DEPLOY/up.log" || { echo "browser tests: the services did not start" >&2; cat "$DEPLOY/up.log" >&2; exit 1; }
 
-mkdir -p "$WORK/screenshots"
+mkdir -p "$WORK/screenshots" && rm -f "$WORK"/screenshots/*.png
 export OPENSET_DEPLOYMENT="$DEPLOY/dep" OPENSET_SCREENSHOTS="$WORK/screenshots" CHROMIUM
 status=0
 cp "$HERE/e2e.test.mjs" "$WORK/"   # imports resolve from node_modules beside it
