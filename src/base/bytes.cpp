@@ -56,14 +56,12 @@ std::string to_hex(ByteView data) {
   return out;
 }
 
-namespace {
-int hex_value(char c) {
+int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-}  // namespace
 
 Result<Bytes> from_hex(std::string_view hex) {
   Bytes out;
@@ -72,7 +70,7 @@ Result<Bytes> from_hex(std::string_view hex) {
   for (std::size_t i = 0; i < hex.size(); ++i) {
     char c = hex[i];
     if (c == ' ' || c == ':' || c == '\n' || c == '\r' || c == '\t') continue;
-    int v = hex_value(c);
+    int v = hex_digit(c);
     if (v < 0) return make_error(Errc::kInvalidArgument, "not a hex digit", i);
     if (hi < 0) {
       hi = v;

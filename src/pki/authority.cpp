@@ -54,6 +54,16 @@ bool looks_like_pan(std::string_view s) {
   return false;
 }
 
+// The unique cardholder ID (identity.hpp: the hashed account number in upper-case hex) is the
+// cardholder certificate's CN. Hex digits may well run 12 and more decimal digits in a row,
+// which is no account number: such a CN is left out of looks_like_pan's scan.
+bool hashed_cardholder_id(std::string_view cn) {
+  if (cn.size() < 40) return false;
+  for (char c : cn)
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
+  return true;
+}
+
 }  // namespace
 
 der::Time add_days(const der::Time& t, std::int64_t days) {
@@ -214,7 +224,12 @@ Result<Bytes> CertificateAuthority::issue(const IssueRequest& req) {
   if (req.public_key.bits() < p.key_bits(*suite_))
     return Error(Errc::kPolicy, std::string(p.name) + " key of " + std::to_string(req.public_key.bits()) +
                                     " bits is below the suite's " + std::to_string(p.key_bits(*suite_)));
-  if (req.type == CertType::kCardholder && looks_like_pan(req.subject.to_string()))
+  std::string subject_text = req.subject.to_string();
+  if (auto cn = req.subject.get(asn1::NameAttr::kCN); cn && hashed_cardholder_id(*cn)) {
+    auto at = subject_text.find(*cn);
+    if (at != std::string::npos) subject_text.erase(at, cn->size());
+  }
+  if (req.type == CertType::kCardholder && looks_like_pan(subject_text))
     return Error(Errc::kPolicy, "cardholder subject would carry an account number; use the hashed ID");
   // Our own private key usage period (CA keys sign for part of the certificate's life).
   OPENSET_TRY(asn1::Certificate own, asn1::decode<asn1::Certificate>(certificate_));

@@ -1,5 +1,11 @@
 #include "openset/services/config.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <fstream>
 #include <sstream>
 
@@ -238,6 +244,27 @@ Result<std::string> read_passphrase(const std::string& path) {
   if (nl != std::string::npos) text.resize(nl);
   if (text.empty()) return Error(Errc::kInvalidArgument, path + ": the passphrase file is empty");
   return text;
+}
+
+Status create_file(const std::string& path, std::string_view data, unsigned mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0) return Error(Errc::kIo, "cannot create " + path + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return Error(Errc::kIo, "cannot write " + path + ": " + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    return Error(Errc::kIo, "cannot write " + path + ": " + std::strerror(errno));
+  }
+  if (::close(fd) != 0) return Error(Errc::kIo, "cannot write " + path);
+  return Ok{};
 }
 
 Result<Trust> Trust::load(const ServiceConfig& config, std::vector<Bytes> extra_known) {

@@ -422,7 +422,7 @@ Result<std::string> Journal::key_for(const std::string& lid_m, const std::string
   return std::string();
 }
 
-Status Journal::record(Party from, Party to, ByteView der, std::int64_t at) {
+Status Journal::record(Party from, Party to, ByteView der, std::int64_t at, std::string_view tx_hint) {
   std::string type = "?", lid_m, xid, rrpid;
   auto w = roles::unwrap(der);
   if (w.ok()) {
@@ -436,6 +436,7 @@ Status Journal::record(Party from, Party to, ByteView der, std::int64_t at) {
   }
   OPENSET_TRY(store::Transaction t, db_->begin());
   OPENSET_TRY(std::string tx, key_for(lid_m, xid, rrpid));
+  if (!tx_hint.empty() && lid_m.empty() && xid.empty() && (tx.empty() || tx == "r-" + rrpid)) tx = std::string(tx_hint);
   OPENSET_TRY(store::Statement ins,
               db_->prepare("INSERT INTO explorer_journal (at, tx, lid_m, xid, rrpid, from_party, to_party, type, message) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));

@@ -179,7 +179,10 @@ class MerchantService final : public Service {
   // Delivers `a`'s messages to the gateway(s) and their answers back into the engine until
   // nothing is left to send; returns the message for the cardholder, if any. The engine lock is
   // never held while a gateway is asked.
-  Result<std::optional<Bytes>> drive(Answer a) {
+  // `order_id`: the order the messages are about, when the caller knows it; a message whose
+  // header names no transaction (CapReq, CredReq carry only an RRPID) is filed under it in the
+  // explorer's journal.
+  Result<std::optional<Bytes>> drive(Answer a, const std::string& order_id = {}) {
     std::deque<Outgoing> queue(a.send.begin(), a.send.end());
     std::optional<Bytes> to_cardholder;
     while (!queue.empty()) {
@@ -190,7 +193,7 @@ class MerchantService final : public Service {
         continue;
       }
       if (o.to != Peer::kGateway) continue;
-      journal(explorer::Party::kMerchant, explorer::Party::kGateway, o.message);
+      journal(explorer::Party::kMerchant, explorer::Party::kGateway, o.message, order_id);
       auto r = gateway_->post("/set", net::kSetPayment, std::string_view(reinterpret_cast<const char*>(o.message.data()), o.message.size()));
       if (!r.ok()) {
         if (ctx_.log) ctx_.log->warn("gateway_unreachable", {{"type", o.type}, {"error", r.error().message}});
@@ -457,7 +460,7 @@ class MerchantService final : public Service {
       a = merchant_->capture({roles::purchase::CaptureItem{set->first, std::nullopt}});
     }
     if (!a.ok()) return json_error(409, a.error().message);
-    auto driven = drive(std::move(*a));
+    auto driven = drive(std::move(*a), set->first);
     if (!driven.ok()) return json_error(503, driven.error().message + "; capture again later (it is idempotent)");
     std::lock_guard store_lock(store_mu_);
     json j = order_json(quote_id);
@@ -503,11 +506,12 @@ class MerchantService final : public Service {
 
   // Files a message; a failure is logged and never stops the payment. The journal shares the
   // engine's connection, so it is used under the engine's lock.
-  void journal(explorer::Party from, explorer::Party to, ByteView der) {
+  void journal(explorer::Party from, explorer::Party to, ByteView der, const std::string& order_id = {}) {
     Status s = Ok{};
+    const std::string hint = order_id.empty() ? std::string() : "m-" + to_hex(as_bytes(order_id));
     {
       std::lock_guard lock(mu_);
-      s = journal_->record(from, to, der, world_.env.now());
+      s = journal_->record(from, to, der, world_.env.now(), hint);
     }
     if (!s.ok() && ctx_.log) ctx_.log->warn("journal_failed", {{"error", s.error().message}});
   }
@@ -624,7 +628,7 @@ class MerchantService final : public Service {
     }
     if (!pending.ok()) return json_error(500, pending.error().message);
     if (!pending->send.empty()) {
-      auto driven = drive(std::move(*pending));
+      auto driven = drive(std::move(*pending), order_id);
       if (!driven.ok()) return json_error(503, driven.error().message + "; an earlier refund is waiting for its answer: send the same request again later");
       std::lock_guard store_lock(store_mu_);
       json j = order_json(quote_id);
@@ -654,7 +658,7 @@ class MerchantService final : public Service {
       a = merchant_->credit(order_id, with(amount));
     }
     if (!a.ok()) return json_error(409, a.error().message);
-    auto driven = drive(std::move(*a));
+    auto driven = drive(std::move(*a), order_id);
     if (!driven.ok()) return json_error(503, driven.error().message + "; send the same request again later (the refund is made once)");
     json j;
     {

@@ -22,9 +22,7 @@
 // Host is its own loopback address (a DNS-rebinding page cannot reach it), and takes the JSON
 // POSTs only from its own pages (Origin). The card's key stays encrypted on disk; the passphrase
 // comes with each payment and is forgotten after it. Bodies are never logged.
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -72,24 +70,6 @@ bool luhn_ok(const std::string& pan) {
     twice = !twice;
   }
   return sum % 10 == 0;
-}
-
-// Writes a new file with `mode` (never over an existing one).
-Status write_new(const fs::path& path, std::string_view data, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Error(Errc::kIo, "cannot create " + path.string() + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return Error(Errc::kIo, "cannot write " + path.string());
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Error(Errc::kIo, "cannot write " + path.string());
-  return Ok{};
 }
 
 struct Card {
@@ -700,13 +680,13 @@ CREATE TABLE IF NOT EXISTS wallet_ui_purchases (
     const auto& reg = *s.reg;
     if (!reg.signature_key() || reg.certificates().empty()) return Error(Errc::kIo, "the registration left no certificate");
     OPENSET_TRY(std::string key_pem, reg.signature_key()->to_encrypted_pem(passphrase));
-    OPENSET_CHECK(write_new(dir / "signature.key.pem", key_pem, 0600));
-    OPENSET_CHECK(write_new(dir / "signature.cert.pem", crypto::to_pem(reg.certificates().front(), "CERTIFICATE"), 0644));
-    OPENSET_CHECK(write_new(dir / "pan", s.pan + "\n", 0600));
-    OPENSET_CHECK(write_new(dir / "pan-secret", to_hex(reg.pan_secret().view()) + "\n", 0600));
-    OPENSET_CHECK(write_new(dir / "card-secret", to_hex(reg.card_secret().view()) + "\n", 0600));
+    OPENSET_CHECK(create_file((dir / "signature.key.pem").string(), key_pem, 0600));
+    OPENSET_CHECK(create_file((dir / "signature.cert.pem").string(), crypto::to_pem(reg.certificates().front(), "CERTIFICATE"), 0644));
+    OPENSET_CHECK(create_file((dir / "pan").string(), s.pan + "\n", 0600));
+    OPENSET_CHECK(create_file((dir / "pan-secret").string(), to_hex(reg.pan_secret().view()) + "\n", 0600));
+    OPENSET_CHECK(create_file((dir / "card-secret").string(), to_hex(reg.card_secret().view()) + "\n", 0600));
     json meta{{"label", s.label}, {"brand", config_.setting_or("brand", "")}, {"expiry", s.expiry}, {"last4", last4(s.pan)}};
-    OPENSET_CHECK(write_new(dir / "card.json", meta.dump(2) + "\n", 0644));  // last: a card is listed once complete
+    OPENSET_CHECK(create_file((dir / "card.json").string(), meta.dump(2) + "\n", 0644));  // last: a card is listed once complete
     return id;
   }
 

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "openset/base/bytes.hpp"
+
 namespace openset::services {
 
 const WebAsset* find_web_asset(std::string_view path) {
@@ -53,13 +55,6 @@ void add_page(std::vector<net::Route>& routes, std::string url, std::string asse
 }
 
 namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 Result<std::string> unescape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -68,7 +63,7 @@ Result<std::string> unescape(std::string_view s) {
       out += ' ';
     } else if (s[i] == '%') {
       if (i + 2 >= s.size()) return Error(Errc::kMalformed, "a form value ends inside a %-escape");
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      int hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
       if (hi < 0 || lo < 0) return Error(Errc::kMalformed, "a form value has a bad %-escape");
       out += static_cast<char>(hi * 16 + lo);
       i += 2;

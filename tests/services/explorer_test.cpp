@@ -216,6 +216,31 @@ TEST_F(ExplorerTest, TheJournalGivesTheMessagesInOrderWithTheirParties) {
   EXPECT_FALSE(e.contains("message"));
 }
 
+// The merchant service knows which order it captures: CapReq (no TransIDs in its header) and
+// its CapRes are filed with the purchase when the service gives the order as a hint.
+TEST_F(ExplorerTest, ACaptureOfAKnownOrderJoinsItsPurchase) {
+  auto j = must(ex::Journal::open(test::test_db(w->dir, "merchant-hinted")));
+  using P = ex::Party;
+  const std::string order = "m-" + to_hex(as_bytes(run.order_id));
+  std::int64_t t = kNow;
+  for (const auto& [from, to, m] : {std::tuple{P::kCardholder, P::kMerchant, run.pinit_req},
+                                    std::tuple{P::kMerchant, P::kCardholder, run.pinit_res},
+                                    std::tuple{P::kCardholder, P::kMerchant, run.preq},
+                                    std::tuple{P::kMerchant, P::kGateway, run.auth_req},
+                                    std::tuple{P::kGateway, P::kMerchant, run.auth_res},
+                                    std::tuple{P::kMerchant, P::kCardholder, run.pres}})
+    ASSERT_TRUE(j->record(from, to, m, t++).ok());
+  ASSERT_TRUE(j->record(P::kMerchant, P::kGateway, cap_req, t++, order).ok());
+  ASSERT_TRUE(j->record(P::kGateway, P::kMerchant, cap_res, t++).ok());  // joins its request by RRPID
+  // A hint never overrides what the header says: the PReq stays under its own LID-M.
+  ASSERT_TRUE(j->record(P::kCardholder, P::kMerchant, run.preq, t++, "m-00").ok());
+  auto txs = must(j->transactions());
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_EQ(txs[0].tx, order);
+  EXPECT_EQ(txs[0].types, (std::vector<std::string>{"PInitReq", "PInitRes", "PReq", "AuthReq", "AuthRes", "PRes",
+                                                    "CapReq", "CapRes", "PReq"}));
+}
+
 TEST_F(ExplorerTest, TheWalletsTrailIsTheCardholdersView) {
   auto t = must(wallet_transaction(w->wallet->database(), run.wallet_id));
   json list = ex::trail_json(t);

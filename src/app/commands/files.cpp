@@ -1,5 +1,7 @@
 #include "openset/app/files.hpp"
 
+#include "openset/services/config.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -34,20 +36,7 @@ std::string trim(std::string s) {
 }
 
 Status create(const std::string& path, std::string_view data, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Error(Errc::kIo, "cannot create " + path + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return Error(Errc::kIo, "cannot write " + path + ": " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0) return Error(Errc::kIo, "cannot write " + path);
-  return Ok{};
+  return services::create_file(path, data, mode);
 }
 
 Status write(const std::string& path, ByteView data) {

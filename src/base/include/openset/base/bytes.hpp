@@ -28,6 +28,8 @@ inline std::string_view as_string_view(ByteView v) noexcept {
 std::string to_hex(ByteView data);
 // Accepts upper or lower case and ignores spaces, colons and newlines (for pasted dumps).
 Result<Bytes> from_hex(std::string_view hex);
+// The value of one hex digit (either case), or -1.
+int hex_digit(char c);
 
 // Constant-time equality for digests, MACs and padding checks (length is not secret).
 bool ct_equal(ByteView a, ByteView b) noexcept;

@@ -83,6 +83,9 @@ Result<std::string> read_text(const std::string& path);
 Result<Bytes> read_certificate(const std::string& path);
 // The first line of a passphrase file (never echoed; empty is an error).
 Result<std::string> read_passphrase(const std::string& path);
+// Writes a new file with permissions `mode` (0600 for secrets), never over an existing one
+// (O_EXCL), and flushes it to disk.
+Status create_file(const std::string& path, std::string_view data, unsigned mode);
 
 // The trust a party needs: the root (a PathValidator over it), the known CA certificates, the
 // suite policy. Owns the validator (TrustContext only points at it).

@@ -76,7 +76,9 @@ class Journal {
 
   // Files one message as sent by `from` to `to` at `at`. Takes the type and the TransIDs from
   // the MessageWrapper's header; an undecodable message is filed anyway (type "?").
-  Status record(Party from, Party to, ByteView der, std::int64_t at);
+  // `tx_hint`: the transaction key to file under when the header names none and the message
+  // answers no earlier request (a CapReq or CredReq of a known order: "m-<hex LID-M>").
+  Status record(Party from, Party to, ByteView der, std::int64_t at, std::string_view tx_hint = {});
   // The most recent transactions first.
   Result<std::vector<TransactionSummary>> transactions(std::int64_t limit = 200);
   // The messages of one transaction, in the order they were recorded.
