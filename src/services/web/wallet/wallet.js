@@ -147,7 +147,10 @@
       $("#empty").hidden = data.purchases.length > 0;
       for (const p of data.purchases) {
         const store = p.store || {};
-        const statuses = [statusBadge(p.status)];
+        // A refund may be partial: say how much, as the store's record has it.
+        const statuses = [p.status === "refunded" && store.refunded && store.refunded.text
+          ? el("span", { class: "badge refunded" }, "refunded " + store.refunded.text)
+          : statusBadge(p.status)];
         if (store.shipment) statuses.push(" ", statusBadge("shipped"));
         if (store.captured && p.status === "authorized") statuses.push(" ", el("span", { class: "badge captured", title: "the store says so; Ask the merchant to confirm with SET" }, "captured (store)"));
         if (store.refunded && p.status !== "refunded") statuses.push(" ", el("span", { class: "badge refunded", title: "the store says so; Ask the merchant to confirm with SET" }, "refunded (store)"));
