@@ -235,6 +235,8 @@ story("4. the back office ships, captures, refunds and closes the day's batch", 
   await row.locator('button[data-action="refund-confirm"]').click();
   await page.waitForFunction((id) => /1\.00/.test(document.querySelector(`#orders tr[data-quote="${id}"] .refunded`).textContent), quoteId);
   await shot("office-refunded");
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 1, `the back office is ${wide}px wider than the window`);
 
   await page.click("#close-batch");
   await page.locator("#settlement").getByText(/net|settled/i).first().waitFor();
