@@ -24,10 +24,11 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
-#include <thread>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -69,9 +70,24 @@ class MerchantService final : public Service {
 
   // After a restart: the AuthReqs that had no AuthRes are sent again, until none is left (every
   // few seconds while the gateway cannot be reached), so those orders complete without waiting
-  // for their cardholders to send their PReq again.
+  // for their cardholders to send their PReq again. Only the orders left over from before the
+  // restart: the list is taken before the service answers anyone, and a later round sends only
+  // those of them still waiting, never the AuthReq of a purchase that is in flight right now (its
+  // AuthRes may be on its way; sending it again would be a second AuthReq in the trail).
   void start_resume() {
-    resume_ = std::thread([this] {
+    Result<Answer> first = Error(Errc::kIo, "");
+    {
+      std::lock_guard lock(mu_);
+      first = merchant_->pending_authorizations();
+    }
+    if (!first.ok()) {
+      if (ctx_.log) ctx_.log->warn("resume_failed", {{"error", first.error().message}});
+      return;
+    }
+    if (first->send.empty()) return;
+    std::set<Bytes> left_over;
+    for (const auto& o : first->send) left_over.insert(o.message);
+    resume_ = std::thread([this, left_over = std::move(left_over)] {
       for (int round = 0; round < 60; ++round) {
         {
           std::unique_lock lock(resume_mu_);
@@ -83,7 +99,9 @@ class MerchantService final : public Service {
           std::lock_guard lock(mu_);
           pending = merchant_->pending_authorizations();
         }
-        if (!pending.ok() || pending->send.empty()) return;
+        if (!pending.ok()) return;
+        std::erase_if(pending->send, [&](const Outgoing& o) { return !left_over.contains(o.message); });
+        if (pending->send.empty()) return;
         const std::size_t n = pending->send.size();
         auto driven = drive(std::move(*pending));
         if (ctx_.log)
