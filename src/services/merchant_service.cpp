@@ -52,6 +52,65 @@ json money_json(const roles::Money& m) {
   return json{{"currency", m.currency}, {"amount", m.amount}, {"exp10", m.amt_exp10}, {"text", roles::format_amount(m)}};
 }
 
+// The back office's refund requests by request_id, in the merchant's database beside its orders:
+// a retry is never a second refund, not even after a restart. A row is written before the
+// CredReq leaves (answer NULL) and gets the answer once the gateway's CredRes is recorded; a row
+// without answer is an attempt whose outcome the back office never saw (see refund()).
+constexpr const char* kRefundRequestsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS merchant_refund_requests (
+  request_key     TEXT PRIMARY KEY,
+  order_id        TEXT NOT NULL,
+  amount          INTEGER NOT NULL,
+  refunded_before INTEGER NOT NULL,
+  answer          TEXT)
+)sql";
+
+struct RefundRequest {
+  std::string order_id;
+  std::int64_t amount = 0;
+  std::int64_t refunded_before = 0;
+  std::optional<std::string> answer;
+};
+
+class RefundRequests {
+ public:
+  static Result<RefundRequests> attach(store::Database& db) {
+    OPENSET_CHECK(db.exec(kRefundRequestsSchema));
+    return RefundRequests(db);
+  }
+  Result<std::optional<RefundRequest>> find(const std::string& key) {
+    OPENSET_TRY(store::Statement q, db_->prepare("SELECT order_id, amount, refunded_before, answer "
+                                                 "FROM merchant_refund_requests WHERE request_key = ?"));
+    q.bind(1, std::string_view(key));
+    OPENSET_TRY(bool row, q.step());
+    if (!row) return std::optional<RefundRequest>();
+    RefundRequest r{q.column_text(0), q.column_int64(1), q.column_int64(2), std::nullopt};
+    if (!q.column_is_null(3)) r.answer = q.column_text(3);
+    return std::optional<RefundRequest>(std::move(r));
+  }
+  Status begin(const std::string& key, const RefundRequest& r) {
+    OPENSET_TRY(store::Statement q, db_->prepare("INSERT INTO merchant_refund_requests "
+                                                 "(request_key, order_id, amount, refunded_before) VALUES (?, ?, ?, ?)"));
+    q.bind(1, std::string_view(key)).bind(2, std::string_view(r.order_id)).bind(3, r.amount).bind(4, r.refunded_before);
+    return q.run();
+  }
+  Status answer(const std::string& key, const std::string& answer) {
+    OPENSET_TRY(store::Statement q,
+                db_->prepare("UPDATE merchant_refund_requests SET answer = ? WHERE request_key = ?"));
+    q.bind(1, std::string_view(answer)).bind(2, std::string_view(key));
+    return q.run();
+  }
+  Status forget(const std::string& key) {
+    OPENSET_TRY(store::Statement q, db_->prepare("DELETE FROM merchant_refund_requests WHERE request_key = ?"));
+    q.bind(1, std::string_view(key));
+    return q.run();
+  }
+
+ private:
+  explicit RefundRequests(store::Database& db) : db_(&db) {}
+  store::Database* db_;
+};
+
 class MerchantService final : public Service {
  public:
   MerchantService(const ServiceConfig& c, ServiceContext ctx) : ctx_(std::move(ctx)) {
@@ -130,6 +189,8 @@ class MerchantService final : public Service {
     if (c.db.empty()) return Error(Errc::kInvalidArgument, c.file.string() + ": \"db\" is missing");
     OPENSET_TRY(merchant_, roles::purchase::Merchant::open(c.db, std::move(m), world_.env));
     OPENSET_TRY(journal_, explorer::Journal::attach(merchant_->database()));
+    OPENSET_TRY(RefundRequests requests, RefundRequests::attach(merchant_->database()));
+    refund_requests_.emplace(requests);
 
     roles::commerce::StoreConfig sc;
     sc.merchant_id = merchant_->merchant_id();
@@ -605,7 +666,7 @@ class MerchantService final : public Service {
   // captured and not yet refunded. Never above what is left: that is checked here (409, nothing
   // sent) and again by the gateway. A retry is never a second refund: a CredReq of the order
   // still without answer is sent again first (the gateway answers it once), and a request_id
-  // seen before gets its first answer.
+  // seen before gets its first answer, also after a restart (RefundRequests).
   net::Response refund(const json& body) {
     if (!body.contains("quote_id") || !body["quote_id"].is_string()) return json_error(400, "give {\"quote_id\": \"...\"}");
     const std::string quote_id = body["quote_id"].get<std::string>();
@@ -615,22 +676,30 @@ class MerchantService final : public Service {
         return json_error(400, "\"amount\" is a positive whole number of minor units (cents)");
       asked = body["amount"].get<std::int64_t>();
     }
-    std::string request_id;
+    std::string request_key;
     if (body.contains("request_id")) {
-      if (!body["request_id"].is_string() || body["request_id"].get<std::string>().size() > 100)
-        return json_error(400, "\"request_id\" is a string of at most 100 characters");
-      request_id = quote_id + "/" + body["request_id"].get<std::string>();
+      if (!body["request_id"].is_string() || body["request_id"].get<std::string>().empty() ||
+          body["request_id"].get<std::string>().size() > 100)
+        return json_error(400, "\"request_id\" is a string of 1 to 100 characters");
+      request_key = quote_id + "/" + body["request_id"].get<std::string>();
     }
     std::lock_guard order_lock(capture_mu_[std::hash<std::string>{}(quote_id) % capture_mu_.size()]);
-    if (!request_id.empty()) {
-      std::lock_guard lock(refunds_mu_);
-      auto seen = refunds_done_.find(request_id);
-      if (seen != refunds_done_.end()) {
-        json j = seen->second;
+    std::optional<RefundRequest> earlier;
+    if (!request_key.empty()) {
+      Result<std::optional<RefundRequest>> seen = Error(Errc::kIo, "");
+      {
+        std::lock_guard lock(mu_);
+        seen = refund_requests_->find(request_key);
+      }
+      if (!seen.ok()) return json_error(500, seen.error().message);
+      if (*seen && (*seen)->answer) {
+        json j = json::parse(*(*seen)->answer, nullptr, false);
+        if (j.is_discarded()) return json_error(500, "the recorded answer to refund request " + request_key + " is unreadable");
         j["repeated"] = true;
         j["message"] = "this refund request was done before: nothing more was refunded";
         return net::Response::json(200, j.dump());
       }
+      earlier = std::move(*seen);
     }
     Result<std::pair<std::string, roles::purchase::OrderView>> set = Error(Errc::kIo, "");
     {
@@ -648,18 +717,48 @@ class MerchantService final : public Service {
     if (!pending->send.empty()) {
       auto driven = drive(std::move(*pending), order_id);
       if (!driven.ok()) return json_error(503, driven.error().message + "; an earlier refund is waiting for its answer: send the same request again later");
+      if (!earlier) {
+        std::lock_guard store_lock(store_mu_);
+        json j = order_json(quote_id);
+        j["message"] = "an earlier refund had no answer from the gateway: it was sent again and is now recorded "
+                       "(nothing was refunded twice); ask again if you meant another refund";
+        return net::Response::json(200, j.dump());
+      }
       std::lock_guard store_lock(store_mu_);
-      json j = order_json(quote_id);
-      j["message"] = "an earlier refund had no answer from the gateway: it was sent again and is now recorded "
-                     "(nothing was refunded twice); ask again if you meant another refund";
-      return net::Response::json(200, j.dump());
+      set = set_order(quote_id);
+      if (!set.ok()) return json_error(404, set.error().message);
     }
     const auto& v = set->second;
+    const std::int64_t before = v.refunded ? v.refunded->amount : 0;
+    if (earlier) {
+      // This request_id was sent before and its answer never reached the back office. The
+      // refund is in the order once the order's refunded total covers it: then that is the
+      // answer. Otherwise the earlier attempt refunded nothing and this one starts afresh.
+      if (v.captured && before >= earlier->refunded_before + earlier->amount) {
+        const roles::Money done{v.captured->currency, earlier->amount, v.captured->amt_exp10};
+        json j;
+        {
+          std::lock_guard store_lock(store_mu_);
+          j = order_json(quote_id);
+        }
+        j["refund"] = money_json(done);
+        j["message"] = "refunded " + roles::format_amount(done) + " (the answer to the first try was lost; nothing was refunded twice)";
+        Status saved = Ok{};
+        {
+          std::lock_guard lock(mu_);
+          saved = refund_requests_->answer(request_key, j.dump());
+        }
+        if (!saved.ok() && ctx_.log) ctx_.log->warn("refund_request_not_saved", {{"error", saved.error().message}});
+        return net::Response::json(200, j.dump());
+      }
+      std::lock_guard lock(mu_);
+      Status forgot = refund_requests_->forget(request_key);
+      if (!forgot.ok()) return json_error(500, forgot.error().message);
+    }
     if (!v.captured || (v.state != roles::purchase::OrderState::kCaptured && v.state != roles::purchase::OrderState::kRefunded))
       return json_error(409, "order " + quote_id + " is " + std::string(roles::purchase::to_string(v.state)) +
                                  ": only a captured order can be refunded (nothing was sent)");
     const roles::Money captured = *v.captured;
-    const std::int64_t before = v.refunded ? v.refunded->amount : 0;
     const std::int64_t left = captured.amount - before;
     auto with = [&](std::int64_t minor) { return roles::Money{captured.currency, minor, captured.amt_exp10}; };
     if (left <= 0)
@@ -673,7 +772,14 @@ class MerchantService final : public Service {
     Result<Answer> a = Error(Errc::kIo, "");
     {
       std::lock_guard lock(mu_);
+      // The request is on record before the CredReq exists, in the same engine lock: a crash
+      // after this leaves a row without answer, which the next try resolves (above).
+      if (!request_key.empty()) {
+        Status noted = refund_requests_->begin(request_key, RefundRequest{order_id, amount, before, std::nullopt});
+        if (!noted.ok()) return json_error(500, noted.error().message + "; nothing was sent");
+      }
       a = merchant_->credit(order_id, with(amount));
+      if (!a.ok() && !request_key.empty()) (void)refund_requests_->forget(request_key);
     }
     if (!a.ok()) return json_error(409, a.error().message);
     auto driven = drive(std::move(*a), order_id);
@@ -684,15 +790,25 @@ class MerchantService final : public Service {
       j = order_json(quote_id);
     }
     const std::int64_t after = j.contains("refunded") ? j["refunded"]["amount"].get<std::int64_t>() : 0;
-    if (after - before != amount)
+    if (after - before != amount) {
+      if (!request_key.empty()) {
+        std::lock_guard lock(mu_);
+        (void)refund_requests_->forget(request_key);  // refused: the same request may be tried again
+      }
       return json_error(409, "the payment gateway refused the refund of " + roles::format_amount(with(amount)) +
                                  " (refunded so far: " + roles::format_amount(with(after)) + ")");
+    }
     j["refund"] = money_json(with(amount));
     j["message"] = "refunded " + roles::format_amount(with(amount));
-    if (!request_id.empty()) {
-      std::lock_guard lock(refunds_mu_);
-      if (refunds_done_.size() > 10000) refunds_done_.clear();
-      refunds_done_[request_id] = j;
+    if (!request_key.empty()) {
+      Status saved = Ok{};
+      {
+        std::lock_guard lock(mu_);
+        saved = refund_requests_->answer(request_key, j.dump());
+      }
+      // The refund is made either way; without its answer on record a retry finds the order's
+      // refunded total instead (above).
+      if (!saved.ok() && ctx_.log) ctx_.log->warn("refund_request_not_saved", {{"error", saved.error().message}});
     }
     return net::Response::json(200, j.dump());
   }
@@ -770,8 +886,7 @@ class MerchantService final : public Service {
   detail::RealWorld world_;
   Trust trust_;
   std::string brand_, payment_url_, admin_token_, wallet_url_;
-  std::mutex refunds_mu_;
-  std::map<std::string, json> refunds_done_;  // "<quote id>/<request_id>" -> the answer
+  std::optional<RefundRequests> refund_requests_;  // on the engine's connection: under mu_
   std::mutex mu_;        // the SET engine
   std::mutex store_mu_;  // the storefront (taken before mu_ when both are needed)
   std::array<std::mutex, 16> capture_mu_;  // per order (striped), taken before the others

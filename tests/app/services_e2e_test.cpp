@@ -699,6 +699,60 @@ TEST_F(ServicesTest, AnAuthorizationLeftWithoutAnswerCompletesWhenTheMerchantRes
   EXPECT_TRUE(invariants().empty());
 }
 
+// The refund's request_id is kept in the merchant's database: a retry is never a second refund,
+// whether the first answer was lost with the gateway away or the merchant restarted since.
+TEST_F(ServicesTest, ARefundRequestIsMadeOnceAcrossALostAnswerAndARestart) {
+  auto r = services::buy(*wallet_, store_, form("BK-SET", 1));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const std::string q = r->quote.quote_id;
+  const std::int64_t total = r->quote.amount.amount;
+  ASSERT_GE(total, 4);
+  ASSERT_EQ(admin_post("/admin/ship", {{"quote_id", q}}).status, 200);
+  auto refunded = [&]() -> std::int64_t {
+    auto u = net::Url::parse(store_ + "/store/order");
+    auto o = net::post(*u, net::kJson, json{{"quote_id", q}}.dump());
+    EXPECT_TRUE(o.ok() && o->status == 200);
+    if (!o.ok() || o->status != 200) return -1;
+    json j = json::parse(o->body);
+    return j.contains("refunded") ? j["refunded"]["amount"].get<std::int64_t>() : 0;
+  };
+  const std::int64_t part = total / 4;
+  const json ask{{"quote_id", q}, {"amount", part}, {"request_id", "desk-7"}};
+  EXPECT_EQ(admin_post("/admin/refund", {{"quote_id", q}, {"amount", part}, {"request_id", ""}}).status, 400);
+
+  // The gateways go away: the CredReq leaves, no answer comes back; the desk is told to retry.
+  for (auto& run : running_)
+    if (run.name.starts_with("gateway")) run.server->stop(std::chrono::milliseconds(500));
+  auto lost = admin_post("/admin/refund", ask);
+  EXPECT_EQ(lost.status, 503) << lost.body;
+  EXPECT_NE(lost.body.find("send the same request again"), std::string::npos) << lost.body;
+
+  // Everything restarts; the same request again: the waiting CredReq is sent (once) and its
+  // outcome is this request's answer.
+  TearDown();
+  SetUp();
+  auto again = admin_post("/admin/refund", ask);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json::parse(again.body)["refund"]["amount"], part) << again.body;
+  EXPECT_NE(again.body.find("nothing was refunded twice"), std::string::npos) << again.body;
+  EXPECT_EQ(refunded(), part);
+
+  // Restarted once more, the request is still known: its first answer, nothing more refunded.
+  TearDown();
+  SetUp();
+  auto third = admin_post("/admin/refund", ask);
+  ASSERT_EQ(third.status, 200) << third.body;
+  EXPECT_EQ(json::parse(third.body)["repeated"], true);
+  EXPECT_EQ(json::parse(third.body)["refund"]["amount"], part);
+  EXPECT_EQ(refunded(), part);
+
+  // Another request_id is another refund.
+  auto other = admin_post("/admin/refund", {{"quote_id", q}, {"amount", part}, {"request_id", "desk-8"}});
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_EQ(refunded(), 2 * part);
+  EXPECT_TRUE(invariants().empty());
+}
+
 TEST_F(ServicesTest, MerchantRegistersWithTheMcaServiceOverHttpAndSerialsGoOnAfterARestart) {
   auto register_merchant = [&]() -> Result<Bytes> {
     auto root = services::read_certificate((dir_ / "pki" / "root.cert.pem").string());
