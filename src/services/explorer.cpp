@@ -453,6 +453,23 @@ Status Journal::record(Party from, Party to, ByteView der, std::int64_t at, std:
   return t.commit();
 }
 
+Result<std::int64_t> Journal::prune(std::int64_t before) {
+  constexpr const char* kOld = "(SELECT tx FROM explorer_journal GROUP BY tx HAVING MAX(at) < ?)";
+  OPENSET_TRY(store::Transaction t, db_->begin());
+  OPENSET_TRY(store::Statement n, db_->prepare(std::string("SELECT COUNT(*) FROM explorer_journal WHERE tx IN ") + kOld));
+  n.bind(1, before);
+  OPENSET_TRY(bool row, n.step());
+  const std::int64_t count = row ? n.column_int64(0) : 0;
+  n.reset();
+  if (count > 0) {
+    OPENSET_TRY(store::Statement d, db_->prepare(std::string("DELETE FROM explorer_journal WHERE tx IN ") + kOld));
+    d.bind(1, before);
+    OPENSET_CHECK(d.run());
+  }
+  OPENSET_CHECK(t.commit());
+  return count;
+}
+
 Result<std::vector<TransactionSummary>> Journal::transactions(std::int64_t limit) {
   OPENSET_TRY(store::Statement q,
               db_->prepare("SELECT tx, MIN(seq) AS first_seq, MIN(at), MAX(at), COUNT(*) FROM explorer_journal "

@@ -189,6 +189,19 @@ class MerchantService final : public Service {
     if (c.db.empty()) return Error(Errc::kInvalidArgument, c.file.string() + ": \"db\" is missing");
     OPENSET_TRY(merchant_, roles::purchase::Merchant::open(c.db, std::move(m), world_.env));
     OPENSET_TRY(journal_, explorer::Journal::attach(merchant_->database()));
+    // How long the explorer keeps a transaction after its last message (docs/explorer.md).
+    if (c.settings.contains("explorer_keep_days")) {
+      const auto& v = c.settings["explorer_keep_days"];
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 36500)
+        return Error(Errc::kInvalidArgument, c.file.string() +
+                                                 ": \"explorer_keep_days\" is a whole number of days, 0 (keep every "
+                                                 "message) to 36500");
+      journal_keep_seconds_ = v.get<std::int64_t>() * 86400;
+    }
+    {
+      std::lock_guard lock(mu_);
+      prune_journal();
+    }
     OPENSET_TRY(RefundRequests requests, RefundRequests::attach(merchant_->database()));
     refund_requests_.emplace(requests);
 
@@ -591,8 +604,21 @@ class MerchantService final : public Service {
     {
       std::lock_guard lock(mu_);
       s = journal_->record(from, to, der, world_.env.now(), hint);
+      prune_journal();
     }
     if (!s.ok() && ctx_.log) ctx_.log->warn("journal_failed", {{"error", s.error().message}});
+  }
+
+  // At most once an hour (and when the service opens): the journal forgets the transactions
+  // whose last message is older than explorer_keep_days. Under mu_ (the engine's connection).
+  void prune_journal() {
+    const std::int64_t now = world_.env.now();
+    if (journal_keep_seconds_ <= 0 || now < next_journal_prune_) return;
+    next_journal_prune_ = now + 3600;
+    auto n = journal_->prune(now - journal_keep_seconds_);
+    if (!ctx_.log) return;
+    if (!n.ok()) ctx_.log->warn("journal_prune_failed", {{"error", n.error().message}});
+    else if (*n > 0) ctx_.log->info("journal_pruned", {{"messages", std::to_string(*n)}});
   }
 
   void add_explorer_routes(std::vector<net::Route>& r) {
@@ -886,6 +912,8 @@ class MerchantService final : public Service {
   detail::RealWorld world_;
   Trust trust_;
   std::string brand_, payment_url_, admin_token_, wallet_url_;
+  std::int64_t journal_keep_seconds_ = 90 * 86400;  // explorer_keep_days; 0: forever
+  std::int64_t next_journal_prune_ = 0;              // under mu_
   std::optional<RefundRequests> refund_requests_;  // on the engine's connection: under mu_
   std::mutex mu_;        // the SET engine
   std::mutex store_mu_;  // the storefront (taken before mu_ when both are needed)

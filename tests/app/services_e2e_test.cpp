@@ -701,6 +701,22 @@ TEST_F(ServicesTest, AnAuthorizationLeftWithoutAnswerCompletesWhenTheMerchantRes
 
 // The refund's request_id is kept in the merchant's database: a retry is never a second refund,
 // whether the first answer was lost with the gateway away or the merchant restarted since.
+TEST_F(ServicesTest, TheExplorersRetentionIsAWholeNumberOfDays) {
+  std::string file;
+  for (const auto& s : deployment_["services"])
+    if (s["role"] == "merchant") file = s["config"].get<std::string>();
+  ASSERT_FALSE(file.empty());
+  auto mc = services::ServiceConfig::load(dir_ / file);
+  ASSERT_TRUE(mc.ok()) << mc.error().message;
+  for (const json& bad : {json(-1), json(1.5), json("30"), json(36501)}) {
+    mc->settings["explorer_keep_days"] = bad;
+    auto s = services::open_service(*mc, {});
+    ASSERT_FALSE(s.ok()) << bad.dump();
+    EXPECT_NE(s.error().message.find("\"explorer_keep_days\" is a whole number of days"), std::string::npos)
+        << s.error().message;
+  }
+}
+
 TEST_F(ServicesTest, ARefundRequestIsMadeOnceAcrossALostAnswerAndARestart) {
   auto r = services::buy(*wallet_, store_, form("BK-SET", 1));
   ASSERT_TRUE(r.ok()) << r.error().message;

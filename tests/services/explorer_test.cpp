@@ -216,6 +216,20 @@ TEST_F(ExplorerTest, TheJournalGivesTheMessagesInOrderWithTheirParties) {
   EXPECT_FALSE(e.contains("message"));
 }
 
+// Retention: whole transactions go once their last message is old enough; a trail whose first
+// messages are old but whose last is not stays whole.
+TEST_F(ExplorerTest, PruningForgetsWholeTransactionsOnly) {
+  EXPECT_EQ(must(journal->prune(kNow + 3)), 0);  // the purchase's last message is kNow + 5
+  ASSERT_EQ(must(journal->transactions()).size(), 2u);
+  EXPECT_EQ(must(journal->prune(kNow + 6)), 6);  // the purchase goes, the capture (kNow + 7) stays
+  auto txs = must(journal->transactions());
+  ASSERT_EQ(txs.size(), 1u);
+  EXPECT_EQ(txs[0].types, (std::vector<std::string>{"CapReq", "CapRes"}));
+  EXPECT_EQ(must(journal->prune(kNow + 6)), 0);
+  EXPECT_EQ(must(journal->prune(kNow + 8)), 2);
+  EXPECT_TRUE(must(journal->transactions()).empty());
+}
+
 // The merchant service knows which order it captures: CapReq (no TransIDs in its header) and
 // its CapRes are filed with the purchase when the service gives the order as a hint.
 TEST_F(ExplorerTest, ACaptureOfAKnownOrderJoinsItsPurchase) {

@@ -84,6 +84,9 @@ class Journal {
   // The messages of one transaction, in the order they were recorded.
   Result<std::vector<JournalEntry>> messages(std::string_view tx);
   Result<std::optional<JournalEntry>> message(std::int64_t seq);
+  // Forgets every transaction whose last message was recorded before `before` (whole
+  // transactions: a trail is never cut in two); returns how many messages went.
+  Result<std::int64_t> prune(std::int64_t before);
 
  private:
   Journal(std::optional<store::Database> owned, store::Database* db) : owned_(std::move(owned)), db_(db) {}
