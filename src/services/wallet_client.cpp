@@ -200,6 +200,7 @@ Result<BuyResult> pay(WalletHandle& h, const PaymentInitiation& init, const BuyO
   po.amount = init.amount;
   po.lid_m = init.lid_m;
   po.od_summary = init.summary;
+  po.merchant_id = init.merchant_id;
   roles::purchase::Started started;
   {
     std::lock_guard lock(h.mu);

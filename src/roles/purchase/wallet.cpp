@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS wallet_purchases (
   error_code    INTEGER,
   created_at    INTEGER NOT NULL,
   updated_at    INTEGER NOT NULL);
+-- The MerchantID the purchase initiation named (PurchaseOrder::merchant_id), when it named one.
+CREATE TABLE IF NOT EXISTS wallet_expected_merchant (
+  purchase_id   INTEGER PRIMARY KEY REFERENCES wallet_purchases(id),
+  merchant_id   TEXT NOT NULL);
 -- The InstallRecurData of a purchase, when the cardholder agreed to one (notes §3.9).
 CREATE TABLE IF NOT EXISTS wallet_install_recur (
   purchase_id   INTEGER PRIMARY KEY REFERENCES wallet_purchases(id),
@@ -175,6 +179,9 @@ Result<Started> Wallet::start_purchase(const PurchaseOrder& order) {
       order.amount.amt_exp10, order.od_summary, last4(card.pan), order.od, req.local_id_c,
       req.local_id_m, req.rrpid, req.chall_c, asn1::encode(thumbs), env_.now(), env_.now()));
   OPENSET_TRY(auto id, sql::scalar(db_, "SELECT last_insert_rowid()"));
+  if (order.merchant_id)
+    OPENSET_CHECK(sql::exec(db_, "INSERT INTO wallet_expected_merchant (purchase_id, merchant_id) VALUES (?, ?)", *id,
+                            *order.merchant_id));
   if (order.install_recur)
     OPENSET_CHECK(sql::exec(db_, "INSERT INTO wallet_install_recur (purchase_id, data) VALUES (?, ?)", *id,
                             asn1::encode(*order.install_recur)));
@@ -264,6 +271,18 @@ Result<Answer> Wallet::on_pinit_res(const asn1::MessageWrapper& w, ByteView der)
   OPENSET_CHECK(validate_certificate(env_, *gateway_kx, pki::CertType::kGatewayKeyExchange,
                                      config_.trust, pool, card.brand));
   OPENSET_TRY(std::string merchant_id, merchant_id_of(cs.signer_certificate));
+  // The merchant who answers is the one the purchase initiation named (Book 1 presents the
+  // initiation as what starts the wallet; OpenSET's wallet holds the merchant to it): a
+  // certificate of another merchant of the brand is valid, yet not whom the cardholder is paying.
+  {
+    OPENSET_TRY(store::Statement e, sql::prepare(db_, "SELECT merchant_id FROM wallet_expected_merchant "
+                                                      "WHERE purchase_id = ?", id));
+    OPENSET_TRY(bool named, e.step());
+    if (named && e.column_text(0) != merchant_id)
+      return refusal(ErrorCode::kInvalidCertificate,
+                     fmt::format("PInitRes is signed by merchant {}, not by {} whom the purchase initiation "
+                                 "named; no PReq was sent", merchant_id, e.column_text(0)));
+  }
 
   // The purchase request (notes §3.8).
   const asn1::TransIDs& tids = data.trans_ids;

@@ -230,6 +230,37 @@ TEST_P(CheckTest, MerchantRefusesAPInitReqForAnUnknownOrder) {
   EXPECT_EQ(e.error_code, static_cast<std::int64_t>(ErrorCode::kUnknownLID));
 }
 
+// The purchase initiation named a merchant: a PInitRes signed by another merchant of the brand
+// (a valid certificate, yet not whom the cardholder meant to pay) gets no PReq; the PAN stays.
+TEST_P(CheckTest, TheWalletPaysOnlyTheMerchantTheInitiationNamed) {
+  w->start();
+  auto start = [&](const std::string& merchant_id) {
+    PurchaseOrder po;
+    po.merchant = "Harbour Street Books";
+    po.od = to_bytes(kOD);
+    po.amount = usd(5000);
+    po.lid_m = to_bytes(must(w->merchant_engine->create_order(as_bytes(kOD), usd(5000))));
+    po.merchant_id = merchant_id;
+    return must(w->wallet->start_purchase(po));
+  };
+  Started other = start("MER-SOMEONE-ELSE");
+  Answer res = w->to_merchant(other.message);
+  ASSERT_TRUE(res.ok()) << res.detail;
+  Answer a = w->to_wallet(res.send.at(0).message);
+  EXPECT_EQ(a.refused, ErrorCode::kInvalidCertificate);
+  EXPECT_NE(a.detail.find("MER-SOMEONE-ELSE"), std::string::npos) << a.detail;
+  for (const auto& o : a.send) EXPECT_NE(o.type, "PReq");
+  EXPECT_EQ(must(w->wallet->show(other.id)).entry.status, WalletStatus::kInitiated);
+
+  Started named = start(w->merchant_engine->merchant_id());
+  res = w->to_merchant(named.message);
+  ASSERT_TRUE(res.ok()) << res.detail;
+  a = w->to_wallet(res.send.at(0).message);
+  ASSERT_TRUE(a.ok()) << a.detail;
+  ASSERT_EQ(a.send.size(), 1u);
+  EXPECT_EQ(a.send[0].type, "PReq");
+}
+
 TEST_P(CheckTest, TheWalletEndsAPurchaseOnlyOnTheMerchantsSignedError) {
   w->start();
   auto r = w->purchase(usd(5000), kOD, std::nullopt, std::nullopt, {}, World::Stop::kBeforePReq);

@@ -43,6 +43,9 @@ struct PurchaseOrder {
   Money amount;                    // PurchAmt
   std::optional<Bytes> lid_m;      // LID-M from the merchant's initiation, when there was one
   std::string od_summary;          // a short text for the log
+  // The MerchantID the merchant's initiation named, when there was one: the PInitRes must be
+  // signed with that merchant's certificate (its MerchantData), else no PReq is sent.
+  std::optional<std::string> merchant_id;
   // Installments or recurring payments the cardholder agrees to (notes §3.9): signed once, into
   // HODInput and PIHead, so the dual signature covers it; the gateway authorizes the later
   // payments within it.
