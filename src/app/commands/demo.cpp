@@ -160,6 +160,7 @@ Result<roles::purchase::Started> start(Ecosystem& eco, Purchase& p) {
   po.amount = p.quote.amount;
   po.lid_m = Bytes(p.order_id.begin(), p.order_id.end());
   po.od_summary = p.quote.summary();
+  po.merchant_id = eco.merchant_id();  // the store the cardholder shopped at: the PInitRes must be its
   OPENSET_TRY(roles::purchase::Started started, eco.wallet().start_purchase(po));
   p.wallet_id = started.id;
   return started;
