@@ -139,7 +139,7 @@
       button("capture", "Capture", authorized, (b) => act(b, "Capturing…", () => admin("POST", "/admin/capture", { quote_id: q }),
         (r) => "Captured " + amount(r.captured) + ".")),
       button("refund", "Refund", left(o) > 0, (b) => askRefund(b, o, actions, (amountMinor) => act(b, "Refunding…",
-        () => admin("POST", "/admin/refund", { quote_id: q, amount: amountMinor, request_id: randomId() }),
+        () => refundOnce(q, amountMinor),
         (r) => r.message || "Refunded."))),
       outcome);
     const ship = o.shipment;
@@ -154,6 +154,18 @@
       el("td", { "data-label": "Shipment" }, ship ? ship.carrier + " " : "",
          el("span", { class: "tracking mono" }, ship ? ship.tracking_number : "")),
       actions);
+  }
+  // A refund's request_id (the merchant keeps it: the same id is never a second refund) stays
+  // with the order until an answer arrives, so a retry of the same amount after an error or a
+  // lost answer is the same request and gets the refund that was made.
+  const refundIds = new Map();
+  async function refundOnce(q, minor) {
+    const held = refundIds.get(q);
+    const id = held && held.minor === minor ? held.id : randomId();
+    refundIds.set(q, { minor, id });
+    const r = await admin("POST", "/admin/refund", { quote_id: q, amount: minor, request_id: id });
+    refundIds.delete(q);
+    return r;
   }
   // The refund's amount, asked in the row (default: all that is left to refund).
   function askRefund(button, o, cell, go) {
